@@ -1,0 +1,251 @@
+"""Settings for the CPPCC Member Liaison Portal.
+
+One module, driven by environment variables read once here, with embedded defaults so that the
+portal runs on a bare machine: SQLite and eager Celery when ``DATABASE_URL`` / ``REDIS_URL`` are
+unset, PostgreSQL and Redis when they are set.
+"""
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+from celery.schedules import crontab
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+ENV = os.environ
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    return ENV.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
+
+
+SECRET_KEY = ENV.get("DJANGO_SECRET_KEY", "dev-insecure-change-me-in-production")
+DEBUG = env_bool("DJANGO_DEBUG", True)
+ALLOWED_HOSTS = [h for h in ENV.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
+CSRF_TRUSTED_ORIGINS = [o for o in ENV.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+# Public pages link to themselves from QR codes; set this to the address residents reach.
+PUBLIC_BASE_URL = ENV.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "core",
+    "members",
+    "workstations",
+    "opinions",
+    "consultations",
+    "proposals",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "core.context_processors.portal",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------------------------
+DATABASE_URL = ENV.get("DATABASE_URL", "")
+DATABASES = {
+    "default": dj_database_url.parse(
+        DATABASE_URL or f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}",
+        conn_max_age=int(ENV.get("DB_CONN_MAX_AGE", "60")),
+        # Survive a PostgreSQL restart: a dead persistent connection is replaced, not reused.
+        conn_health_checks=True,
+    )
+}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Redis, cache and Celery ----------------------------------------------------------------------
+REDIS_URL = ENV.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "portal"}}
+
+# Without REDIS_URL tasks run eagerly in the calling process ("background is optional") and the
+# beat schedule is driven by ``manage.py runperiodic --loop``. CELERY_BROKER_URL overrides (tests
+# use the filesystem transport to run a real worker without Redis).
+CELERY_BROKER_URL = ENV.get("CELERY_BROKER_URL", REDIS_URL or "memory://")
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not (REDIS_URL or ENV.get("CELERY_BROKER_URL")))
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = "Asia/Shanghai"
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A publish from a web request must never hang on a dead broker: the outbox keeps the message and
+# the relay retries later, so fail fast here.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 1,
+    "socket_timeout": 2,
+    "max_retries": 0,
+    "visibility_timeout": 3600,
+}
+if ENV.get("CELERY_FS_BROKER_DIR"):
+    _fs = Path(ENV["CELERY_FS_BROKER_DIR"])
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_fs / "out"),
+        "data_folder_out": str(_fs / "out"),
+        "processed_folder": str(_fs / "processed"),
+        "store_processed": False,
+    }
+
+# Sweep intervals, in seconds; every beat entry expires after its interval (a late run is useless).
+SWEEP_INTERVAL = int(ENV.get("SWEEP_INTERVAL", "300"))
+OUTBOX_RELAY_INTERVAL = int(ENV.get("OUTBOX_RELAY_INTERVAL", "30"))
+CELERY_BEAT_SCHEDULE = {
+    "relay-outbox": {
+        "task": "core.relay_outbox",
+        "schedule": timedelta(seconds=OUTBOX_RELAY_INTERVAL),
+        "options": {"expires": OUTBOX_RELAY_INTERVAL},
+    },
+    "sweep-deadlines": {
+        "task": "core.run_sweeps",
+        "schedule": timedelta(seconds=SWEEP_INTERVAL),
+        "kwargs": {"group": "frequent"},
+        "options": {"expires": SWEEP_INTERVAL},
+    },
+    "month-end-checks": {
+        "task": "core.run_sweeps",
+        "schedule": crontab(minute=30, hour=22),
+        "kwargs": {"group": "daily"},
+        "options": {"expires": 3600},
+    },
+}
+# Each app registers its sweeps in core.sweeps; ``group`` picks which run on which beat entry.
+
+# --- Auth, i18n, static ---------------------------------------------------------------------------
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(ENV.get("MEDIA_ROOT", BASE_DIR / "media"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage" if not DEBUG
+                    else "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+EMAIL_BACKEND = ENV.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = ENV.get("DEFAULT_FROM_EMAIL", "portal@cppcc.local")
+
+# --- REST API -------------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.SearchFilter",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "政协委员履职服务平台 API",
+    "DESCRIPTION": "CPPCC Member Liaison Portal REST API (v1)",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Served from the installed sidecar package: government intranets have no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+# --- Business defaults (SPEC section 3): the office can override each as a DeadlinePolicy row ----
+DEADLINE_DEFAULTS = {
+    # code: (days, "calendar" | "working", Chinese label)
+    "proposal.review": (15, "calendar", "提案审查立案"),
+    "proposal.answer": (90, "calendar", "承办单位答复提案"),
+    "proposal.evaluation": (30, "calendar", "委员评价答复"),
+    "opinion.registration": (3, "working", "社情民意登记"),
+    "opinion.feedback": (30, "calendar", "承办单位反馈社情民意"),
+    "opinion.carry_back": (7, "calendar", "委员带下去"),
+    "consultation.research": (30, "calendar", "协商调研"),
+    "consultation.minutes": (7, "calendar", "形成会议纪要"),
+    "consultation.outcome": (60, "calendar", "协商成果办理"),
+    "consultation.follow_up": (90, "calendar", "回头看"),
+}
+RECEPTION_REMINDER_DAYS_BEFORE = int(ENV.get("RECEPTION_REMINDER_DAYS_BEFORE", "3"))
+RECEPTION_DAYS_PER_MONTH_MIN = int(ENV.get("RECEPTION_DAYS_PER_MONTH_MIN", "1"))
+MEMBER_POINTS_THRESHOLD = int(ENV.get("MEMBER_POINTS_THRESHOLD", "60"))
+# Notification channels (pluggable like Django's session backends): dotted paths.
+NOTIFICATION_CHANNELS = [c for c in ENV.get(
+    "NOTIFICATION_CHANNELS", "core.notifications.channels.InAppChannel,core.notifications.channels.EmailChannel"
+).split(",") if c]
+# Public intake flood limits (per client address).
+PUBLIC_INTAKE_RATE = ENV.get("PUBLIC_INTAKE_RATE", "10/10m")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": ENV.get("LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

@@ -1,0 +1,38 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.i18n import set_language
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.authtoken.views import obtain_auth_token
+
+from core import views as core_views
+
+admin.site.site_header = "政协委员履职服务平台"
+admin.site.site_title = "政协委员履职服务平台"
+admin.site.index_title = "机关工作台"
+
+api_v1 = [
+    path("", include("members.api.urls")),
+    path("", include("workstations.api.urls")),
+    path("", include("opinions.api.urls")),
+    path("", include("consultations.api.urls")),
+    path("", include("proposals.api.urls")),
+    path("auth/token/", obtain_auth_token, name="api-token"),
+]
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("", include("core.urls")),
+    path("", include("members.urls")),
+    path("", include("workstations.urls")),
+    path("", include("opinions.urls")),
+    path("", include("consultations.urls")),
+    path("", include("proposals.urls")),
+]

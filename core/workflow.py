@@ -1,0 +1,68 @@
+"""The single entry point for status changes of every workflow (proposals, reports, consultations).
+
+Each app's ``workflow.py`` declares a literal table ``{from: {to: guard}}`` and a :class:`Workflow`;
+pages, admin and API all call ``workflow.transition(obj, to, by=..., note=...)``. Only this writes
+the status field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from .errors import DomainError
+from .timeline import timeline_record
+
+Guard = Callable[..., "str | None"]  # returns a Chinese refusal message, or None to allow
+
+
+def always(obj, **kwargs) -> None:
+    return None
+
+
+@dataclass
+class Workflow:
+    model: type
+    transitions: dict[str, dict[str, Guard]]
+    code_prefix: str  # e.g. "opinions.report"
+    field: str = "status"
+    # Called inside the transaction after the status is set: (obj, from_state, to_state, by, kwargs)
+    on_enter: dict[str, Callable] = field(default_factory=dict)
+
+    def allowed(self, obj) -> list[str]:
+        return list(self.transitions.get(getattr(obj, self.field), {}))
+
+    def can(self, obj, to: str, **kwargs) -> bool:
+        guard = self.transitions.get(getattr(obj, self.field), {}).get(to)
+        return guard is not None and guard(obj, **kwargs) is None
+
+    def label(self, state: str) -> str:
+        choices = dict(self.model._meta.get_field(self.field).choices or [])
+        return str(choices.get(state, state))
+
+    def transition(self, obj, to: str, *, by=None, note: str = "", data: dict | None = None, **kwargs):
+        with transaction.atomic():
+            locked = type(obj).objects.select_for_update().get(pk=obj.pk)
+            current = getattr(locked, self.field)
+            options = self.transitions.get(current, {})
+            if to not in options:
+                raise DomainError(
+                    f"不允许从“{self.label(current)}”变更为“{self.label(to)}”。", code="invalid_transition"
+                )
+            refusal = options[to](locked, by=by, **kwargs)
+            if refusal:
+                raise DomainError(refusal, code="guard_failed")
+            setattr(locked, self.field, to)
+            if hasattr(locked, "stamp"):
+                locked.stamp(by)
+            hook = self.on_enter.get(to)
+            if hook:
+                hook(locked, current, to, by, kwargs)
+            locked.save()
+            timeline_record(locked, f"{self.code_prefix}.{to}", by=by, from_state=current, to_state=to,
+                            note=note, data=data)
+        # Keep the caller's instance in step with the row.
+        obj.__dict__.update({k: v for k, v in locked.__dict__.items() if not k.startswith("_")})
+        return locked

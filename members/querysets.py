@@ -1,0 +1,104 @@
+"""Scoped querysets for the committee directory (SPEC section 5)."""
+
+from django.db import models
+from django.db.models import Q
+
+from core.scoping import Role, user_scope
+
+
+class CommitteeQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        s = user_scope(user)
+        if s.is_superuser:
+            return self
+        if s.committee_ids:
+            return self.filter(pk__in=sorted(s.committee_ids))
+        return self.none()
+
+
+class CommitteeOwnedQuerySet(models.QuerySet):
+    """Reference data owned by a committee (sectors, townships, units…): readable by anyone who
+    works within that committee tree, members and units included."""
+
+    committee_path = "committee"
+
+    def visible_to(self, user):
+        s = user_scope(user)
+        if s.is_superuser:
+            return self
+        if s.committee_ids:
+            return self.filter(**{f"{self.committee_path}_id__in": sorted(s.committee_ids)})
+        return self.none()
+
+
+class CommunityQuerySet(CommitteeOwnedQuerySet):
+    committee_path = "township__committee"
+
+
+class ActivityGroupQuerySet(CommitteeOwnedQuerySet):
+    committee_path = "special_committee__committee"
+
+
+class PlenarySessionQuerySet(CommitteeOwnedQuerySet):
+    committee_path = "term__committee"
+
+
+class MemberQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        s = user_scope(user)
+        if s.is_superuser:
+            return self
+        q = Q(pk__in=[])
+        if s.is_office:
+            q |= s.committee_q("committee")
+        if s.member_id:
+            q |= Q(pk=s.member_id)
+        return self.filter(q)
+
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        s = user_scope(user)
+        if s.is_superuser:
+            return self
+        q = Q(pk__in=[])
+        if s.is_office:
+            q |= s.committee_q("member__committee")
+        if s.member_id:
+            q |= Q(member_id=s.member_id)
+        return self.filter(q)
+
+    def active(self, on=None):
+        from django.utils import timezone
+
+        on = on or timezone.localdate()
+        return self.filter(Q(start_date__lte=on) | Q(start_date__isnull=True)).filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=on)
+        )
+
+
+class HandlingUnitQuerySet(CommitteeOwnedQuerySet):
+    def visible_to(self, user):
+        s = user_scope(user)
+        if s.unit_id and not s.is_office:
+            return self.filter(pk=s.unit_id)
+        return super().visible_to(user)
+
+
+class PointEntryQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        s = user_scope(user)
+        if s.is_superuser:
+            return self
+        q = Q(pk__in=[])
+        if s.is_office:
+            q |= s.committee_q("member__committee")
+        if s.member_id:
+            q |= Q(member_id=s.member_id)
+        return self.filter(q)
+
+
+__all__ = ["Role"]

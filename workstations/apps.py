@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class WorkstationsConfig(AppConfig):
+    name = "workstations"
+    verbose_name = "委员工作室"
