@@ -3,6 +3,7 @@
 
     python3 dev.py run     # venv + install, migrate, demo data, demo logins, the deadline loop, web server
     python3 dev.py test    # venv + install (+ Chromium where apt-get can), then every test
+    python3 dev.py bench   # time dashboards, lists and API on city-scale demo data (docs/benchmarks.md)
 
 Embedded defaults: SQLite in var/, Celery eager with ``manage.py runperiodic --loop`` driving the
 deadline loop. With DATABASE_URL / REDIS_URL set, PostgreSQL and Redis are used, and ``run`` starts
@@ -93,13 +94,16 @@ def test(args: list[str]) -> int:
 
 
 def main() -> None:
-    if len(sys.argv) < 2 or sys.argv[1] not in {"run", "test", "bootstrap"}:
+    if len(sys.argv) < 2 or sys.argv[1] not in {"run", "test", "bootstrap", "bench"}:
         sys.exit(__doc__)
     cmd, rest = sys.argv[1], sys.argv[2:]
     if cmd == "run":
         run()
     elif cmd == "bootstrap":
         bootstrap()
+    elif cmd == "bench":  # dashboards benchmark on city-scale demo data → docs/benchmarks.md
+        bootstrap()
+        sys.exit(subprocess.run([str(PY), "scripts/bench.py", *rest], cwd=ROOT).returncode)
     else:
         sys.exit(test(rest))
 

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "opinions",
     "consultations",
     "proposals",
+    "dashboards",
 ]
 
 MIDDLEWARE = [
@@ -231,16 +232,35 @@ DEADLINE_DEFAULTS = {
     "consultation.minutes": (7, "calendar", "形成会议纪要"),
     "consultation.outcome": (60, "calendar", "协商成果办理"),
     "consultation.follow_up": (90, "calendar", "回头看"),
+    "consultation.follow_up_visit": (30, "calendar", "开展回头看走访"),
+    "proposal.countersign": (5, "working", "会办单位会签答复"),
+    "proposal.class_review": (5, "working", "办公室审核答复分类"),
 }
+# Proposal reminders (SPEC section 3): days before a due date, and the escalation repeat interval.
+PROPOSAL_REVIEW_REMINDER_DAYS_BEFORE = int(ENV.get("PROPOSAL_REVIEW_REMINDER_DAYS_BEFORE", "3"))
+PROPOSAL_ANSWER_REMINDER_DAYS_BEFORE = [int(d) for d in ENV.get("PROPOSAL_ANSWER_REMINDER_DAYS_BEFORE", "30,7,0").split(",")]
+PROPOSAL_EVALUATION_REMINDER_DAYS_BEFORE = int(ENV.get("PROPOSAL_EVALUATION_REMINDER_DAYS_BEFORE", "7"))
+PROPOSAL_ESCALATION_REPEAT_DAYS = int(ENV.get("PROPOSAL_ESCALATION_REPEAT_DAYS", "7"))
+PROPOSAL_MAX_REHANDLING_ROUNDS = int(ENV.get("PROPOSAL_MAX_REHANDLING_ROUNDS", "1"))
+PROPOSAL_COMMENT_RATE = ENV.get("PROPOSAL_COMMENT_RATE", "5/10m")
 RECEPTION_REMINDER_DAYS_BEFORE = int(ENV.get("RECEPTION_REMINDER_DAYS_BEFORE", "3"))
 RECEPTION_DAYS_PER_MONTH_MIN = int(ENV.get("RECEPTION_DAYS_PER_MONTH_MIN", "1"))
 MEMBER_POINTS_THRESHOLD = int(ENV.get("MEMBER_POINTS_THRESHOLD", "60"))
+# Dashboards: a handling unit is ranked in the fair table only with at least this many answers in the period.
+DASHBOARD_UNIT_MIN_VOLUME = int(ENV.get("DASHBOARD_UNIT_MIN_VOLUME", "5"))
+# Opinion reports: how many days before a deadline the one reminder goes out (registration → office,
+# unit feedback → the unit, carrying back → the member).
+OPINION_REMINDER_DAYS_BEFORE = {"registration": 1, "feedback": 7, "carry_back": 2}
 # Notification channels (pluggable like Django's session backends): dotted paths.
 NOTIFICATION_CHANNELS = [c for c in ENV.get(
     "NOTIFICATION_CHANNELS", "core.notifications.channels.InAppChannel,core.notifications.channels.EmailChannel"
 ).split(",") if c]
 # Public intake flood limits (per client address).
 PUBLIC_INTAKE_RATE = ENV.get("PUBLIC_INTAKE_RATE", "10/10m")
+# Consultations: days before a due date that the owner is reminded (SPEC section 3), and the flood
+# limit of public comments on online consultations (码上协商) per client address.
+CONSULTATION_REMINDER_DAYS = {"research": 7, "minutes": 3, "outcome": 7, "follow_up": 7}
+CONSULTATION_COMMENT_RATE = ENV.get("CONSULTATION_COMMENT_RATE", "5/10m")
 
 LOGGING = {
     "version": 1,

@@ -17,6 +17,7 @@ api_v1 = [
     path("", include("opinions.api.urls")),
     path("", include("consultations.api.urls")),
     path("", include("proposals.api.urls")),
+    path("", include("dashboards.api.urls")),
     path("auth/token/", obtain_auth_token, name="api-token"),
 ]
 
@@ -35,4 +36,5 @@ urlpatterns = [
     path("", include("opinions.urls")),
     path("", include("consultations.urls")),
     path("", include("proposals.urls")),
+    path("", include("dashboards.urls")),
 ]

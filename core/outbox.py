@@ -36,8 +36,12 @@ def outbox_enqueue(task_name: str, *args, key: str | None = None, **kwargs) -> O
 
 def _celery_app():
     from config.celery import app
+    from django.utils.module_loading import autodiscover_modules
 
-    app.loader.import_default_modules()
+    # Register every app's tasks (eager mode looks them up in app.tasks). Not
+    # app.loader.import_default_modules(): inside a worker that re-runs django.setup() and the system
+    # checks on every relay, and the re-configured logging swallows the worker's own log lines.
+    autodiscover_modules("tasks")
     return app
 
 

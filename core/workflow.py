@@ -8,7 +8,8 @@ the status field.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 
 from django.db import transaction
 
@@ -29,7 +30,7 @@ class Workflow:
     code_prefix: str  # e.g. "opinions.report"
     field: str = "status"
     # Called inside the transaction after the status is set: (obj, from_state, to_state, by, kwargs)
-    on_enter: dict[str, Callable] = field(default_factory=dict)
+    on_enter: dict[str, Callable] = dc_field(default_factory=dict)
 
     def allowed(self, obj) -> list[str]:
         return list(self.transitions.get(getattr(obj, self.field), {}))

@@ -252,7 +252,8 @@ class Member(AuditedModel):
         ordering = ["committee", "name_initials", "pk"]
         indexes = [models.Index(fields=["committee", "is_active"])]
         constraints = [
-            models.UniqueConstraint(fields=["committee", "name", "phone"], name="member_unique_name_phone"),
+            models.UniqueConstraint(fields=["committee", "name", "phone"], name="member_unique_name_phone",
+                                    violation_error_message="本政协组织已有同名同手机号码的委员。"),
         ]
 
     def __str__(self) -> str:
@@ -262,6 +263,29 @@ class Member(AuditedModel):
         # A derived search key; kept in step here so every write path (admin, import, API) has it.
         self.name_initials = pinyin_initials(self.name)
         super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        """Rules every write path shares (admin forms call it; the API and import call it too)."""
+        from django.core.exceptions import ValidationError
+
+        from core.utils import is_valid_phone
+
+        errors: dict[str, str] = {}
+        if self.phone and not is_valid_phone(self.phone):
+            errors["phone"] = "手机号码格式不正确（应为11位手机号或带区号的固定电话）。"
+        if self.committee_id:
+            if self.sector_id and self.sector.committee_id != self.committee_id:
+                errors["sector"] = "界别不属于该委员所在的政协组织。"
+            if self.special_committee_id and self.special_committee.committee_id != self.committee_id:
+                errors["special_committee"] = "专委会不属于该委员所在的政协组织。"
+            if self.term_id and self.term.committee_id != self.committee_id:
+                errors["term"] = "届次不属于该委员所在的政协组织。"
+        if self.activity_group_id and self.activity_group.special_committee_id != self.special_committee_id:
+            errors["activity_group"] = "活动小组不属于所选专委会。"
+        if self.party == self.Party.DEMOCRATIC and not self.party_name:
+            errors["party_name"] = "民主党派委员请填写所属党派。"
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def masked_phone(self) -> str:
@@ -295,20 +319,65 @@ class Assignment(AuditedModel):
             models.UniqueConstraint(
                 fields=["member", "township"], condition=Q(community__isnull=True, end_date__isnull=True),
                 name="assignment_one_open_per_township",
+                violation_error_message="该委员已联系这个乡镇（街道），不能重复安排。",
             ),
             models.UniqueConstraint(
                 fields=["member", "community"], condition=Q(community__isnull=False, end_date__isnull=True),
                 name="assignment_one_open_per_community",
+                violation_error_message="该委员已联系这个社区（村居），不能重复安排。",
             ),
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
                 name="assignment_end_after_start",
+                violation_error_message="结束日期不能早于开始日期。",
             ),
         ]
 
     def __str__(self) -> str:
         place = self.community or self.township
         return f"{self.member} → {place}（{self.get_basis_display()}）"
+
+
+class CoverageReport(Township):
+    """No table: the admin's entry for the coverage page (联系覆盖情况), so it shows on the index."""
+
+    class Meta:
+        proxy = True
+        verbose_name = verbose_name_plural = "联系覆盖情况"
+
+
+class RosterImport(AuditedModel):
+    """One upload of a roster (.xlsx): the parsed rows, validated in chunks (so a long file shows
+    progress without a broker), then imported in one transaction or not at all."""
+
+    class Status(models.TextChoices):
+        VALIDATING = "validating", "校验中"
+        READY = "ready", "校验通过，待导入"
+        INVALID = "invalid", "有错误，未导入"
+        IMPORTED = "imported", "已导入"
+
+    committee = models.ForeignKey(Committee, verbose_name="政协组织", on_delete=models.CASCADE,
+                                  related_name="roster_imports")
+    file_name = models.CharField("文件名", max_length=200)
+    status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.VALIDATING)
+    rows = models.JSONField("数据行", default=list)
+    total = models.PositiveIntegerField("总行数", default=0)
+    processed = models.PositiveIntegerField("已校验行数", default=0)
+    errors = models.JSONField("错误", default=list, help_text="[{row, name, reasons}]")
+    imported_count = models.PositiveIntegerField("导入人数", default=0)
+
+    objects = qs.RosterImportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "花名册导入"
+        ordering = ["-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name}（{self.get_status_display()}）"
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.processed / self.total) if self.total else 100
 
 
 class PointRule(models.Model):

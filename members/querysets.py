@@ -88,6 +88,16 @@ class HandlingUnitQuerySet(CommitteeOwnedQuerySet):
         return super().visible_to(user)
 
 
+class RosterImportQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        s = user_scope(user)
+        if s.is_superuser:
+            return self
+        if not s.can_manage:
+            return self.none()
+        return self.filter(s.committee_q("committee"))
+
+
 class PointEntryQuerySet(models.QuerySet):
     def visible_to(self, user):
         s = user_scope(user)

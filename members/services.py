@@ -40,7 +40,7 @@ def assignment_validate(*, member: Member, township: Township, community: Commun
         errors["community"] = f"社区（村居）“{community.name}”不属于“{township.name}”。"
     if start_date and end_date and end_date < start_date:
         errors["end_date"] = "结束日期不能早于开始日期。"
-    if not errors and end_date is None:
+    if not errors and end_date is None and member.pk is not None:
         clash = Assignment.objects.filter(member=member, end_date__isnull=True)
         clash = clash.filter(community=community) if community else clash.filter(township=township, community__isnull=True)
         if exclude_pk:
@@ -134,3 +134,54 @@ def points_credit(*, member_ids: Iterable[int], rule_code: str, source=None, on:
     before = PointEntry.objects.filter(rule=rule, content_type=ct, object_id=getattr(source, "pk", None)).count()
     PointEntry.objects.bulk_create(rows, ignore_conflicts=True)
     return PointEntry.objects.filter(rule=rule, content_type=ct, object_id=getattr(source, "pk", None)).count() - before
+
+
+# --- Members ------------------------------------------------------------------------------------
+
+MEMBER_FIELDS = ("committee", "term", "name", "gender", "party", "party_name", "sector", "special_committee",
+                 "activity_group", "is_standing", "employer", "title", "phone", "email", "is_active", "note", "user")
+
+
+@transaction.atomic
+def member_create(*, by=None, **fields) -> Member:
+    """Create a member after the model's rules (phone, same-committee sector/special committee,
+    uniqueness); a refusal raises ValidationError with Chinese field messages."""
+    unknown = set(fields) - set(MEMBER_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown member fields: {sorted(unknown)}")
+    member = Member(**fields)
+    member.full_clean()
+    member.stamp(by)
+    member.save()
+    return member
+
+
+@transaction.atomic
+def member_update(*, member: Member, by=None, **fields) -> Member:
+    for key, value in fields.items():
+        if key not in MEMBER_FIELDS:
+            raise TypeError(f"unknown member field: {key}")
+        setattr(member, key, value)
+    member.full_clean()
+    member.stamp(by)
+    member.save()
+    return member
+
+
+# --- Roles ------------------------------------------------------------------------------------------
+
+PORTAL_APPS = ("core", "members", "workstations", "opinions", "consultations", "proposals", "dashboards")
+
+
+def roles_ensure() -> dict[str, "Group"]:  # noqa: F821
+    """The five roles as groups. Staff get every model permission of the portal apps (so any app's
+    plain ModelAdmin works for them); leaders get the view permissions. Safe to run repeatedly."""
+    from django.contrib.auth.models import Group, Permission
+
+    from core.scoping import Role
+
+    groups = {name: Group.objects.get_or_create(name=name)[0] for name in Role.ALL}
+    perms = Permission.objects.filter(content_type__app_label__in=PORTAL_APPS)
+    groups[Role.STAFF].permissions.add(*perms)
+    groups[Role.LEADER].permissions.add(*perms.filter(codename__startswith="view_"))
+    return groups

@@ -220,6 +220,7 @@ def celery_stack(transactional_db, settings, tmp_path):
     old = (app.conf.broker_url, app.conf.task_always_eager, app.conf.broker_transport_options)
     app.conf.update(broker_url=broker, task_always_eager=False, broker_transport_options=transport_options)
     app._pool = None
+    app.amqp._producer_pool = None  # the producer pool caches the previous broker's connections
     settings.CELERY_TASK_ALWAYS_EAGER = False
     outbox.outbox_reset_breaker()
     stack = CeleryStack(broker, env, tmp_path)
@@ -229,6 +230,7 @@ def celery_stack(transactional_db, settings, tmp_path):
         stack.stop()
         app.conf.update(broker_url=old[0], task_always_eager=old[1], broker_transport_options=old[2])
         app._pool = None
+        app.amqp._producer_pool = None
         outbox.outbox_reset_breaker()
 
 

@@ -1,0 +1,172 @@
+"""Thin API views: scoped querysets (404 outside scope), writes through the same services and the
+same per-step action table as the pages; a refused action answers 400 with the Chinese message."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from core.api import OfficeWritePermission, ScopedQuerysetMixin
+from core.errors import DomainError
+from core.scoping import user_scope
+from members.models import Committee, Community, Member, Township
+
+from .. import rules, services
+from ..models import Consultation, FollowUpVisit, MenuClaim, Outcome, Topic
+from ..views import ACTION_FORMS, _build_form, _run
+from ..workflow import action_refusal
+from .filters import ConsultationFilter, FollowUpVisitFilter, MenuClaimFilter, OutcomeFilter, TopicFilter
+from .serializers import (
+    ConsultationCreateSerializer, ConsultationSerializer, FollowUpVisitSerializer, MenuClaimSerializer,
+    OutcomeReportSerializer, OutcomeSerializer, TopicSerializer,
+)
+
+
+class TopicViewSet(ScopedQuerysetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    queryset = Topic.objects.all()
+    serializer_class = TopicSerializer
+    permission_classes = [OfficeWritePermission]
+    filterset_class = TopicFilter
+    search_fields = ["title"]
+
+    def get_base_queryset(self):
+        return Topic.objects.select_related("proposer_member", "proposer_unit").order_by("-created_at", "-pk")
+
+    def perform_create(self, serializer):
+        s = user_scope(self.request.user)
+        committee = get_object_or_404(Committee, pk=s.committee_id)
+        d = serializer.validated_data
+        serializer.instance = services.topic_create(committee=committee, by=self.request.user, **d)
+
+
+def _in_committee(model, pk, committee_id, field):
+    if pk in (None, ""):
+        return None
+    path = {Community: "township__committee_id"}.get(model, "committee_id")
+    obj = model.objects.filter(pk=pk, **{path: committee_id}).first()
+    if obj is None:
+        raise DomainError("所选对象不存在或不属于本政协组织。", field=field)
+    return obj
+
+
+class ConsultationViewSet(ScopedQuerysetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    queryset = Consultation.objects.all()
+    serializer_class = ConsultationSerializer
+    filterset_class = ConsultationFilter
+    search_fields = ["title", "topic__title"]
+    ordering_fields = ["scheduled_on", "held_on", "due_at"]
+
+    def get_base_queryset(self):
+        return Consultation.objects.select_related(
+            "topic", "chair", "venue_workstation", "venue_township", "venue_community").order_by("-scheduled_on", "-pk")
+
+    def create(self, request, *args, **kwargs):
+        if not rules.can_create_consultation(request.user):
+            raise PermissionDenied("您无权新建协商活动。")
+        ser = ConsultationCreateSerializer(data=request.data, context={"request": request})
+        ser.is_valid(raise_exception=True)
+        d = dict(ser.validated_data)
+        topic = d.pop("topic")
+        cid = topic.committee_id
+        from workstations.models import Workstation
+
+        for field, model in (("chair", Member), ("lead_member", Member), ("organiser_workstation", Workstation),
+                             ("venue_workstation", Workstation), ("venue_township", Township),
+                             ("venue_community", Community)):
+            d[field] = _in_committee(model, d.get(field), cid, field)
+        ws = d.get("organiser_workstation")
+        s = user_scope(request.user)
+        if not s.can_manage and not s.is_superuser:
+            from ..querysets import convenor_workstation_ids
+
+            if ws is None or ws.pk not in convenor_workstation_ids(request.user):
+                raise DomainError("工作室召集人只能为本工作室组织协商。", field="organiser_workstation")
+        try:
+            c = services.consultation_create(topic=topic, by=request.user, **d)
+        except ValidationError as exc:
+            return Response(exc.message_dict, status=status.HTTP_400_BAD_REQUEST)
+        return Response(ConsultationSerializer(c).data, status=status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["post"], url_path=r"actions/(?P<code>[a-z_]+)")
+    def act(self, request, pk=None, code=None):
+        """Run one action of the current step (the same table and services as the organiser page):
+        participants, research_task, record_findings, start_research, hold_session, minutes,
+        outcome_add, finish_session, send_outcomes, outcome_convert, schedule_follow_up,
+        record_follow_up, close, reconsult."""
+        c = self.get_object()
+        if not rules.can_manage_consultation(request.user, c):
+            raise PermissionDenied("只有组织方可以办理协商活动。")
+        if code not in ACTION_FORMS:
+            return Response({"detail": f"未知操作“{code}”。", "code": "invalid"}, status=status.HTTP_400_BAD_REQUEST)
+        refusal = action_refusal(c, code)
+        if refusal:
+            raise DomainError(refusal, code="invalid_transition")
+        form = _build_form(code, c, request.data)
+        form.prefix = None
+        if not form.is_valid():
+            return Response(form.errors, status=status.HTTP_400_BAD_REQUEST)
+        try:
+            _run(code, c, form.cleaned_data, request.user)
+        except ValidationError as exc:
+            return Response(getattr(exc, "message_dict", {"detail": exc.messages}), status=status.HTTP_400_BAD_REQUEST)
+        c.refresh_from_db()
+        return Response(ConsultationSerializer(c).data)
+
+
+class OutcomeViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
+    queryset = Outcome.objects.all()
+    serializer_class = OutcomeSerializer
+    filterset_class = OutcomeFilter
+    ordering_fields = ["due_at", "assigned_at"]
+
+    def get_base_queryset(self):
+        return Outcome.objects.select_related("consultation", "handling_unit").order_by("due_at", "pk")
+
+    @action(detail=True, methods=["post"])
+    def report(self, request, pk=None):
+        o = self.get_object()
+        if not rules.can_report_outcome(request.user, o):
+            raise PermissionDenied("只有承办单位可以报告办理情况。")
+        ser = OutcomeReportSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        o = services.outcome_report(outcome=o, by=request.user, **ser.validated_data)
+        return Response(OutcomeSerializer(o).data)
+
+
+class FollowUpVisitViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
+    queryset = FollowUpVisit.objects.all()
+    serializer_class = FollowUpVisitSerializer
+    filterset_class = FollowUpVisitFilter
+
+    def get_base_queryset(self):
+        return FollowUpVisit.objects.select_related("consultation").order_by("-scheduled_on", "-pk")
+
+
+class MenuClaimViewSet(ScopedQuerysetMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin,
+                       viewsets.ReadOnlyModelViewSet):
+    queryset = MenuClaim.objects.all()
+    serializer_class = MenuClaimSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    filterset_class = MenuClaimFilter
+
+    def get_base_queryset(self):
+        return MenuClaim.objects.select_related("topic", "member").order_by("-created_at", "-pk")
+
+    def perform_create(self, serializer):
+        s = user_scope(self.request.user)
+        if not s.member_id:
+            raise PermissionDenied("只有委员可以认领履职菜单。")
+        serializer.instance = services.menu_claim(topic=serializer.validated_data["topic"],
+                                                  member=Member.objects.get(pk=s.member_id), by=self.request.user)
+
+    def perform_destroy(self, instance):
+        if instance.member_id != user_scope(self.request.user).member_id:
+            raise PermissionDenied("只能取消本人的认领。")
+        services.menu_unclaim(claim=instance, by=self.request.user)
+
+
+__all__ = ["TopicViewSet", "ConsultationViewSet", "OutcomeViewSet", "FollowUpVisitViewSet", "MenuClaimViewSet"]

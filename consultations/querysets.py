@@ -1,0 +1,199 @@
+"""Scoped querysets for consultations (SPEC section 5): office staff and leaders see their committee
+tree; members what they chair, lead or take part in; workstation convenors what their workstations
+organise or host; handling units only the outcome items assigned to them; the public only approved
+comments of online consultations."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from core.scoping import user_scope
+
+
+def convenor_workstation_ids(user) -> list[int]:
+    """The workstations a member runs as lead member or convenor (workstations app memberships);
+    computed once per request (cached on the user object)."""
+    s = user_scope(user)
+    if not s.member_id or s.is_superuser:
+        return []
+    cached = getattr(user, "_consultation_ws_ids", None)
+    if cached is not None:
+        return cached
+    from workstations.models import WorkstationMembership
+    from workstations.querysets import MANAGER_ROLES
+
+    ids = list(WorkstationMembership.objects.filter(
+        member_id=s.member_id, ended_on__isnull=True, role__in=MANAGER_ROLES).values_list("workstation_id", flat=True))
+    user._consultation_ws_ids = ids
+    return ids
+
+
+def member_consultation_q(member_id: int) -> Q:
+    """Consultations a member chairs, leads the research of, or takes part in."""
+    from .models import Participant
+
+    return Q(chair_id=member_id) | Q(lead_member_id=member_id) | Q(
+        pk__in=Participant.objects.filter(member_id=member_id).values("consultation_id"))
+
+
+class DueQuerySetMixin:
+    due_field = "due_at"
+
+    def overdue(self, now: dt.datetime | None = None):
+        return self.filter(**{f"{self.due_field}__lt": now or timezone.now()})
+
+    def due_within(self, days: int, now: dt.datetime | None = None):
+        now = now or timezone.now()
+        return self.filter(**{f"{self.due_field}__gte": now, f"{self.due_field}__lt": now + dt.timedelta(days=days)})
+
+
+class ConsultationQuerySet(DueQuerySetMixin, models.QuerySet):
+    def visible_to(self, user):
+        s = user_scope(user)
+        if s.is_superuser:
+            return self
+        if not s.authenticated:
+            return self.none()
+        q = Q(pk__in=[])
+        if s.is_office:
+            q |= s.committee_q("committee")
+        if s.member_id:
+            q |= member_consultation_q(s.member_id)
+        ws = convenor_workstation_ids(user)
+        if ws:
+            q |= Q(organiser_workstation_id__in=ws) | Q(venue_workstation_id__in=ws)
+        if s.unit_id:
+            from .models import Outcome
+
+            q |= Q(pk__in=Outcome.objects.filter(handling_unit_id=s.unit_id).exclude(
+                status=Outcome.Status.DRAFT).values("consultation_id"))
+        return self.filter(q)
+
+    def managed_by(self, user):
+        """What the user may run step by step: staff their committee's, convenors their workstations'."""
+        s = user_scope(user)
+        if s.is_superuser:
+            return self
+        q = Q(pk__in=[])
+        if s.can_manage:
+            q |= Q(committee_id__in=sorted(s.committee_ids))
+        ws = convenor_workstation_ids(user)
+        if ws:
+            q |= Q(organiser_workstation_id__in=ws)
+        return self.filter(q)
+
+    def open(self):
+        from .models import Consultation
+
+        return self.filter(step__in=Consultation.OPEN_STEPS)
+
+
+class TopicQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        s = user_scope(user)
+        if s.is_superuser:
+            return self
+        if not s.authenticated:
+            return self.none()
+        q = Q(pk__in=[])
+        if s.is_office:
+            q |= s.committee_q("committee")
+        if s.member_id:
+            from .models import Consultation
+
+            q |= Q(menu__is_published=True, committee_id=s.committee_id) | Q(proposer_member_id=s.member_id)
+            q |= Q(pk__in=Consultation.objects.visible_to(user).values("topic_id"))
+        elif convenor_workstation_ids(user):
+            from .models import Consultation
+
+            q |= Q(pk__in=Consultation.objects.visible_to(user).values("topic_id"))
+        return self.filter(q)
+
+    def on_menu(self):
+        return self.filter(menu__isnull=False)
+
+
+class TopicCommentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        s = user_scope(user)
+        if s.is_superuser:
+            return self
+        return self.filter(s.committee_q("topic__committee"))
+
+    def public(self):
+        return self.filter(status="approved")
+
+
+class OutcomeQuerySet(DueQuerySetMixin, models.QuerySet):
+    def visible_to(self, user):
+        s = user_scope(user)
+        if s.is_superuser:
+            return self
+        if not s.authenticated:
+            return self.none()
+        q = Q(pk__in=[])
+        if s.is_office:
+            q |= s.committee_q("consultation__committee")
+        if s.unit_id:
+            q |= Q(handling_unit_id=s.unit_id) & ~Q(status="draft")
+        if s.member_id:
+            from .models import Consultation
+
+            q |= Q(consultation__in=Consultation.objects.filter(member_consultation_q(s.member_id)).values("pk"))
+        ws = convenor_workstation_ids(user)
+        if ws:
+            q |= Q(consultation__organiser_workstation_id__in=ws) | Q(consultation__venue_workstation_id__in=ws)
+        return self.filter(q)
+
+    def open(self):
+        return self.filter(status__in=["assigned", "in_progress"])
+
+
+class FollowUpVisitQuerySet(DueQuerySetMixin, models.QuerySet):
+    def visible_to(self, user):
+        s = user_scope(user)
+        if s.is_superuser:
+            return self
+        if not s.authenticated:
+            return self.none()
+        q = Q(pk__in=[])
+        if s.is_office:
+            q |= s.committee_q("consultation__committee")
+        if s.member_id or convenor_workstation_ids(user):
+            from .models import Consultation
+
+            q |= Q(consultation__in=Consultation.objects.visible_to(user).values("pk"))
+        return self.filter(q)
+
+    def open(self):
+        return self.filter(held_on__isnull=True)
+
+
+class DutyMenuQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        s = user_scope(user)
+        if s.is_superuser:
+            return self
+        q = Q(pk__in=[])
+        if s.is_office:
+            q |= s.committee_q("committee")
+        if s.member_id:
+            q |= Q(is_published=True, committee_id=s.committee_id)
+        return self.filter(q)
+
+
+class MenuClaimQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        s = user_scope(user)
+        if s.is_superuser:
+            return self
+        q = Q(pk__in=[])
+        if s.is_office:
+            q |= s.committee_q("topic__committee")
+        if s.member_id:
+            q |= Q(member_id=s.member_id)
+        return self.filter(q)

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "dashboards"
+
+urlpatterns = [
+    path("dashboard/", views.dashboard, name="home"),
+    path("dashboard/units/", views.units, name="units"),
+    path("dashboard/list/<str:metric>/", views.drill, name="drill"),
+    path("dashboard/refresh/", views.refresh, name="refresh"),
+    path("dashboard/rollups/", views.rollups, name="rollups"),
+    path("dashboard/rollups/new/", views.rollup_create, name="rollup-create"),
+    path("dashboard/rollups/<int:pk>/status/", views.rollup_status, name="rollup-status"),
+    path("dashboard/rollups/<int:pk>/download/", views.rollup_download, name="rollup-download"),
+]
