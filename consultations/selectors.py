@@ -86,7 +86,9 @@ def comment_moderation_list(*, user, status: str = TopicComment.Status.PENDING):
 
 
 def approved_comments(*, topic: Topic):
-    return topic.comments.public().order_by("-created_at", "-pk").only("body", "created_at")
+    # Only what the public page shows: no name, no phone ever leaves the database.
+    return (TopicComment.objects.public().filter(topic_id=topic.pk).order_by("-created_at", "-pk")
+            .only("body", "created_at"))
 
 
 def menu_quota_case():

@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.conf import settings
 from django.db.models import (
-    Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value,
+    Count, DateField, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value,
 )
-from django.db.models.functions import Coalesce, NullIf, TruncDate
+from django.db.models.functions import Coalesce, NullIf, TruncDate, TruncMonth
 from django.utils import timezone
 
 FLOW = "flow"
@@ -73,6 +73,10 @@ class Metric:
 
     def day_expr(self):
         return TruncDate(self.day) if self.day_is_datetime() else F(self.day)
+
+    def month_expr(self):
+        """The grain of the summary rows: the first day of the event's (local) month."""
+        return TruncMonth(self.day_expr(), output_field=DateField())
 
     def base(self):
         """The counted rows (no scoping, no period): the one definition of the figure."""
@@ -247,6 +251,11 @@ register(
            committee="township__committee_id", dims={"township": "township_id"},
            where=lambda: ~Q(_community_covered()), related=("township",), unit_label="个"),
     Metric("points", "履职积分", "members.PointEntry", FLOW, committee="member__committee_id", day="occurred_on",
+           dims={"sector": "member__sector_id", "special_committee": "member__special_committee_id"},
+           value=lambda: Sum("points"), related=("member", "rule"), unit_label="分"),
+    # The same points per member, only for the ranking (kept apart: many rows, read by one query).
+    Metric("points.member", "委员履职积分", "members.PointEntry", FLOW, committee="member__committee_id",
+           day="occurred_on",
            dims={"sector": "member__sector_id", "special_committee": "member__special_committee_id",
                  "ref": "member_id"},
            value=lambda: Sum("points"), related=("member", "rule"), unit_label="分"),
@@ -265,10 +274,10 @@ register(
            unit_label="个"),
     Metric("ws.reception_days", "委员接待日", "workstations.ReceptionDay", FLOW,
            committee="workstation__committee_id", day="date",
-           dims={"township": "workstation__township_id", "ref": "workstation_id"},
+           dims={"township": "workstation__township_id"},
            where=lambda: Q(status="held"), related=("workstation",), unit_label="次"),
     Metric("ws.visits", "接待群众", "workstations.Visit", FLOW, committee="workstation__committee_id",
-           day="received_on", dims={"township": "workstation__township_id", "ref": "workstation_id"},
+           day="received_on", dims={"township": "workstation__township_id"},
            key="outcome", related=("workstation",), unit_label="人次"),
     Metric("ws.month_flags", "接待日不足的工作室（月）", "workstations.WorkstationMonthFlag", FLOW,
            committee="workstation__committee_id", day="month", dims={"township": "workstation__township_id"},

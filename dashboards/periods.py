@@ -33,17 +33,20 @@ class Period:
             return f"{self.start.year}年{QUARTER_NAMES[(self.start.month - 1) // 3 + 1]}"
         return f"{self.start.year}年"
 
-    @property
-    def bucket_unit(self) -> str:
-        """Charts plot days within a month, months within a quarter or year."""
-        return "day" if self.kind == "month" else "month"
-
-    def buckets(self) -> list[dt.date]:
+    def months(self) -> list[dt.date]:
+        """First days of the months in the period."""
         out, d = [], self.start
         while d <= self.end:
             out.append(d)
-            d = d + dt.timedelta(days=1) if self.bucket_unit == "day" else _add_months(d, 1)
+            d = _add_months(d, 1)
         return out
+
+    def chart_months(self) -> list[dt.date]:
+        """Months the charts plot: those of a quarter or year; for a month, the twelve months up to it
+        (a single month is no trend)."""
+        if self.kind == "month":
+            return [_add_months(self.start, -i) for i in range(11, -1, -1)]
+        return self.months()
 
     def previous(self) -> Period:
         return make_period(self.kind, self.start - dt.timedelta(days=1))

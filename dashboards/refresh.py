@@ -13,8 +13,8 @@ import logging
 import time
 from collections.abc import Iterable
 
-from django.db import transaction
-from django.db.models import F, IntegerField, Q, Value
+from django.db import connection, transaction
+from django.db.models import CharField, DateField, F, IntegerField, Q, Value
 from django.utils import timezone
 
 from core.models import CalendarDay
@@ -26,8 +26,9 @@ log = logging.getLogger(__name__)
 
 WORKDAY_INDEX_FROM = dt.date(2018, 1, 1)
 WORKDAY_INDEX_AHEAD_DAYS = 800
-# The frequent sweep re-aggregates flow metrics for events on or after this many days ago; the daily
-# sweep re-aggregates everything (late edits to older events are caught there).
+# Flow metrics are kept per month (``day`` is the month's first day): every period is whole months.
+# The frequent sweep re-aggregates the months that contain the last RECENT_DAYS days; the daily sweep
+# re-aggregates everything (late edits to older events are caught there).
 RECENT_DAYS = 70
 
 
@@ -61,18 +62,26 @@ def workday_index_rebuild(*, force: bool = False) -> int:
     return len(rows)
 
 
-def _aggregate(metric: M.Metric, committee_ids: list[int] | None, since: dt.date | None, today: dt.date):
+COLUMNS = ["committee_id", "day", "metric", "key", "bucket", "township_id", "sector_id", "special_committee_id",
+           "unit_id", "ref_id", "value"]
+
+
+def _aggregate(metric: M.Metric, code: str, committee_ids: list[int] | None, since: dt.date | None,
+               today: dt.date):
+    """The grouped query for one metric: one row per committee, month (flow) or today (snapshot),
+    dimension values, key and bucket, in the column order of ``COLUMNS``."""
     qs = metric.base()
     if committee_ids is not None:
         qs = qs.filter(**{f"{metric.committee}__in": committee_ids})
     if metric.kind == M.FLOW:
         qs = metric.in_period(qs, since, None).exclude(**{f"{metric.day}__isnull": True})
-        day = metric.day_expr()
+        day = metric.month_expr()
     else:
-        day = Value(today)
+        day = Value(today, output_field=DateField())
     group = {
         "s_committee": F(metric.committee),
         "s_day": day,
+        "s_metric": Value(code, output_field=CharField()),
         "s_key": metric.key_expr(),
         "s_bucket": metric.bucket() if metric.bucket else Value(0, output_field=IntegerField()),
     }
@@ -81,19 +90,36 @@ def _aggregate(metric: M.Metric, committee_ids: list[int] | None, since: dt.date
     return qs.order_by().values(**group).annotate(s_value=metric.value_expr())
 
 
+def _insert_select(qs) -> int:
+    """INSERT INTO dailystat (…) SELECT … FROM (the grouped query): the rows never pass through Python."""
+    sql, params = qs.query.get_compiler(using=DailyStat.objects.db).as_sql()
+    aliases = ["s_committee", "s_day", "s_metric", "s_key", "s_bucket", "s_township", "s_sector",
+               "s_special_committee", "s_unit", "s_ref", "s_value"]
+    table = connection.ops.quote_name(DailyStat._meta.db_table)
+    cols = ", ".join(connection.ops.quote_name(c) for c in COLUMNS)
+    select = ", ".join(f"sub.{connection.ops.quote_name(a)}" for a in aliases)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} ({cols}) SELECT {select} FROM ({sql}) sub "
+                       f"WHERE sub.{connection.ops.quote_name('s_value')} <> 0", params)
+        return cursor.rowcount
+
+
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
 def stats_refresh(*, committee_ids: Iterable[int] | None = None, full: bool = False,
                   since: dt.date | None = None, codes: Iterable[str] | None = None) -> dict[str, int]:
-    """Refresh the summary rows. ``full`` re-aggregates all history; otherwise flow metrics from
-    ``since`` (default: RECENT_DAYS ago). Snapshot metrics are always recomputed. Returns rows
-    written per metric."""
+    """Refresh the summary rows. ``full`` re-aggregates all history; otherwise flow metrics from the
+    month that contains ``since`` (default: RECENT_DAYS ago). Snapshot metrics are always recomputed.
+    Returns rows written per metric."""
     from members.models import Committee
 
     started = time.monotonic()
     today = timezone.localdate()
     if not full and since is None:
         since = today - dt.timedelta(days=RECENT_DAYS)
-    if full:
-        since = None
+    since = None if full else month_start(since)
     workday_index_rebuild()
     ids = sorted(committee_ids) if committee_ids is not None else list(
         Committee.objects.order_by("pk").values_list("pk", flat=True))
@@ -111,17 +137,8 @@ def stats_refresh(*, committee_ids: Iterable[int] | None = None, full: bool = Fa
             old = DailyStat.objects.filter(metric=code, committee_id__in=ids)
             if metric.kind == M.FLOW and since is not None:
                 old = old.filter(day__gte=since)
-            old.delete()
-            rows = [
-                DailyStat(committee_id=r["s_committee"], day=r["s_day"], metric=code, key=r["s_key"] or "",
-                          bucket=r["s_bucket"] or 0, value=r["s_value"] or 0,
-                          township_id=r["s_township"], sector_id=r["s_sector"],
-                          special_committee_id=r["s_special_committee"], unit_id=r["s_unit"], ref_id=r["s_ref"])
-                for r in _aggregate(metric, ids, since, today).iterator(chunk_size=5000)
-                if r["s_value"]
-            ]
-            DailyStat.objects.bulk_create(rows, batch_size=2000)
-            written[code] = len(rows)
+            old.delete()  # a single DELETE: nothing cascades from summary rows
+            written[code] = _insert_select(_aggregate(metric, code, ids, since, today))
         StatsRefresh.objects.filter(committee_id__in=ids).update(refreshed_at=timezone.now(), full=full)
     log.info("dashboard stats refreshed for %d committees in %.2fs (%s)", len(ids), time.monotonic() - started,
              "full" if full else f"since {since}")

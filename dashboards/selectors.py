@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import Case, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
-from django.db.models.functions import TruncMonth
+from django.db.models import Case, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
@@ -93,15 +92,17 @@ def _dim_q(filters: Filters, codes) -> Q:
 
 
 class _Sums:
-    """Sums keyed by (metric, key, …) with totals over keys."""
+    """Sums keyed by (metric, key, month) with totals over keys; the (metric, key) totals count only
+    the months inside ``period`` (the charts may show months before it)."""
 
-    def __init__(self):
+    def __init__(self, period: Period | None = None):
         self.data: dict = defaultdict(int)
+        self.period = period
 
     def add(self, metric: str, key: str, value: int, *extra) -> None:
         self.data[(metric, key, *extra)] += value
         self.data[(metric, None, *extra)] += value
-        if extra:
+        if extra and (self.period is None or self.period.contains(extra[0])):
             self.data[(metric, key)] += value
             self.data[(metric, None)] += value
 
@@ -120,20 +121,19 @@ def dashboard_data(filters: Filters) -> dict:
     p = filters.period
     ids = filters.committee_ids
     registry = M.available()
-    flow_codes = [c for c, m in registry.items() if m.kind == M.FLOW and not c.startswith("unit.")]
+    flow_codes = [c for c, m in registry.items()
+                  if m.kind == M.FLOW and not c.startswith("unit.") and "ref" not in m.dims]
     snap_codes = [c for c, m in registry.items() if m.kind == M.SNAPSHOT]
     base = DailyStat.objects.filter(committee_id__in=ids)
 
-    # 1. flow figures by metric, key and chart bucket (day within a month, month otherwise)
-    bucket = TruncMonth("day") if p.bucket_unit == "month" else F("day")
-    flow = _Sums()
-    rows = (base.filter(metric__in=flow_codes, day__gte=p.start, day__lte=p.end).filter(_dim_q(filters, flow_codes))
-            .order_by().values("metric", "key", b=bucket).annotate(v=Sum("value")))
+    # 1. flow figures by metric, key and month (rows are monthly), over the months the charts show
+    today = timezone.localdate()
+    months = [b for b in p.chart_months() if b <= today] or [p.start]  # no empty future months on the charts
+    flow = _Sums(p)
+    rows = (base.filter(metric__in=flow_codes, day__gte=min(months[0], p.start), day__lte=p.end)
+            .filter(_dim_q(filters, flow_codes)).order_by().values("metric", "key", "day").annotate(v=Sum("value")))
     for r in rows:
-        b = r["b"]
-        if isinstance(b, dt.datetime):
-            b = b.date()
-        flow.add(r["metric"], r["key"], r["v"], b)
+        flow.add(r["metric"], r["key"], r["v"], r["day"])
 
     # 2. snapshot figures by metric, key, township and unit
     snap = _Sums()
@@ -156,7 +156,8 @@ def dashboard_data(filters: Filters) -> dict:
             per_committee[(r["committee_id"], r["metric"])] += r["v"]
 
     # 4. member ranking by points in the period, with names in the same query
-    points_q = base.filter(metric="points", day__gte=p.start, day__lte=p.end).filter(_dim_q(filters, ["points"]))
+    points_q = (base.filter(metric="points.member", day__gte=p.start, day__lte=p.end)
+                .filter(_dim_q(filters, ["points.member"])))
     member_name = Member.objects.filter(pk=OuterRef("ref_id")).values("name")[:1]
     ranking = list(points_q.order_by().values("ref_id").annotate(total=Sum("value"))
                    .annotate(name=Subquery(member_name)).order_by("-total", "ref_id")[:10])
@@ -171,17 +172,20 @@ def dashboard_data(filters: Filters) -> dict:
         "refreshed_at", flat=True).first()
 
     L = filters.link
-    today = timezone.localdate()
-    buckets = [b for b in p.buckets() if b <= today] or p.buckets()[:1]  # no empty future months on the charts
+    buckets = months
 
     def series(metric, key=None):
         return [flow.get(metric, key, b) for b in buckets]
 
     def bucket_links(metric, key=None):
+        """Each month's list (a month before the period opens with that month as the period)."""
         out = []
         for b in buckets:
-            end = b if p.bucket_unit == "day" else (_month_end(b))
-            out.append(L(metric, key=key, start=b.isoformat(), end=end.isoformat()))
+            if p.contains(b):
+                out.append(L(metric, key=key, start=b.isoformat(), end=_month_end(b).isoformat()))
+            else:
+                out.append(f"{reverse('dashboards:drill', args=[metric])}?"
+                           f"{urlencode({**filters.query(key=key), 'period': f'{b:%Y-%m}'})}")
         return out
 
     def fig(label, metric, value, *, key=None, unit="", note="", **more):
@@ -189,7 +193,8 @@ def dashboard_data(filters: Filters) -> dict:
         return {"label": label, "value": value, "unit": unit or (m.unit_label if m else ""), "metric": metric,
                 "link": L(metric, key=key, **more) if m else "", "note": note}
 
-    bucket_labels = [f"{b.day}日" if p.bucket_unit == "day" else f"{b.month}月" for b in buckets]
+    one_year = len({b.year for b in buckets}) == 1
+    bucket_labels = [f"{b.month}月" if one_year else f"{b:%Y-%m}" for b in buckets]
 
     # --- coverage -------------------------------------------------------------------------------
     active = snap.get("members.active")
@@ -313,7 +318,7 @@ def dashboard_data(filters: Filters) -> dict:
             fig(f"年度积分未达{threshold}分的委员", "members.under_threshold", snap.get("members.under_threshold")),
         ],
         "ranking": [{"member_id": r["ref_id"], "name": r["name"] or f"#{r['ref_id']}", "points": r["total"],
-                     "link": L("points", ref=r["ref_id"])} for r in ranking],
+                     "link": L("points.member", ref=r["ref_id"])} for r in ranking],
     }
 
     # --- committees side by side ----------------------------------------------------------------
@@ -381,6 +386,7 @@ def _charts(p, labels, series, bucket_links, coverage_rows, steps, proposals, op
             consultations, by_committee, compare_metrics) -> list[dict]:
     """Chart specs (drawn by dashboards/charts.js with ECharts). Each data point carries the link to
     the list behind it, so clicking a bar opens that list."""
+    chart_span = "近12个月" if p.kind == "month" else p.label
     charts = [
         {"id": "coverage", "title": "各乡镇（街道）联系委员与无委员社区", "type": "bar",
          "categories": [r["name"] for r in coverage_rows],
@@ -390,7 +396,7 @@ def _charts(p, labels, series, bucket_links, coverage_rows, steps, proposals, op
              {"name": "无委员社区", "data": [r["uncovered"] for r in coverage_rows],
               "links": [r["uncovered_link"] for r in coverage_rows]},
          ]},
-        {"id": "workstations", "title": f"接待日与接待群众（{p.label}）", "type": "line", "categories": labels,
+        {"id": "workstations", "title": f"接待日与接待群众（{chart_span}）", "type": "line", "categories": labels,
          "series": [
              {"name": "接待日", "data": series("ws.reception_days"), "links": bucket_links("ws.reception_days")},
              {"name": "接待群众", "data": series("ws.visits"), "links": bucket_links("ws.visits"), "axis": 1},
@@ -401,7 +407,7 @@ def _charts(p, labels, series, bucket_links, coverage_rows, steps, proposals, op
              {"name": "进行中", "data": [s["open"] for s in steps], "links": [s["open_link"] for s in steps]},
              {"name": "超期", "data": [s["overdue"] for s in steps], "links": [s["overdue_link"] for s in steps]},
          ]},
-        {"id": "proposals", "title": f"提案立案与答复（{p.label}）", "type": "bar", "categories": labels,
+        {"id": "proposals", "title": f"提案立案与答复（{chart_span}）", "type": "bar", "categories": labels,
          "series": [
              {"name": "立案", "data": series("prop.filed"), "links": bucket_links("prop.filed")},
              {"name": "答复", "data": series("prop.answered"), "links": bucket_links("prop.answered")},
@@ -418,7 +424,7 @@ def _charts(p, labels, series, bucket_links, coverage_rows, steps, proposals, op
          "categories": [u["name"] for u in proposals["overdue_units"]],
          "series": [{"name": "超期", "data": [u["value"] for u in proposals["overdue_units"]],
                      "links": [u["link"] for u in proposals["overdue_units"]]}]},
-        {"id": "opinions", "title": f"社情民意：收到、转办、反馈、带下去、批示（{p.label}）", "type": "line",
+        {"id": "opinions", "title": f"社情民意：收到、转办、反馈、带下去、批示（{chart_span}）", "type": "line",
          "categories": labels,
          "series": [
              {"name": "收到", "data": series("op.received"), "links": bucket_links("op.received")},

@@ -3,6 +3,7 @@
 from django.contrib import admin, messages
 
 from core.errors import DomainError
+from members.admin_mixins import ScopedAdminMixin
 
 from . import services
 from .models import Bulletin, CarryBack, Forwarding, LeaderInstruction, OpinionReport, Outcome, UnitFeedback
@@ -56,7 +57,7 @@ class CarryBackInline(admin.TabularInline):
 
 
 @admin.register(OpinionReport)
-class OpinionReportAdmin(admin.ModelAdmin):
+class OpinionReportAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("number", "title", "status", "category", "source", "direction", "unit", "due_at", "outcome",
                     "received_at")
     list_filter = ("status", "category", "source", "direction", "outcome", "committee")
@@ -91,7 +92,7 @@ class OpinionReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(Bulletin)
-class BulletinAdmin(admin.ModelAdmin):
+class BulletinAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("__str__", "title", "issued_on", "sent_to", "committee")
     list_filter = ("year", "committee")
     readonly_fields = ("committee", "year", "number")
@@ -104,7 +105,7 @@ class BulletinAdmin(admin.ModelAdmin):
 
 
 @admin.register(LeaderInstruction)
-class LeaderInstructionAdmin(admin.ModelAdmin):
+class LeaderInstructionAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("report", "leader", "instructed_on", "status", "acted_at")
     list_filter = ("status",)
     readonly_fields = ("report", "leader", "text", "instructed_on", "status", "acted_note", "acted_at")
@@ -115,7 +116,7 @@ class LeaderInstructionAdmin(admin.ModelAdmin):
 
 
 @admin.register(CarryBack)
-class CarryBackAdmin(admin.ModelAdmin):
+class CarryBackAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("report", "member", "carried_on", "method", "people_reached", "satisfaction", "member_rating")
     list_filter = ("method", "satisfaction", "member_rating")
     list_select_related = ("report", "member")

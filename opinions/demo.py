@@ -60,6 +60,28 @@ ANSWERS = {
 }
 
 
+def _raw_insert(model, fields: list[str], rows: list[tuple], batch: int = 5000) -> None:
+    """Plain INSERTs for the big history tables (timeline, points): the ORM's per-object work is what
+    makes city scale slow, and these rows need no model logic."""
+    import json
+
+    from django.db import connection
+
+    ops, qn = connection.ops, connection.ops.quote_name
+    convert = []
+    for name in fields:
+        kind = model._meta.get_field(name).get_internal_type()
+        convert.append(ops.adapt_datetimefield_value if kind == "DateTimeField"
+                       else ops.adapt_datefield_value if kind == "DateField"
+                       else json.dumps if kind == "JSONField" else None)
+    columns = ", ".join(qn(model._meta.get_field(f).column) for f in fields)
+    sql = f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
+    with connection.cursor() as cur:
+        for i in range(0, len(rows), batch):
+            cur.executemany(sql, [tuple(c(v) if c and v is not None else v for c, v in zip(convert, row))
+                                  for row in rows[i:i + batch]])
+
+
 def generate(ctx: dict) -> None:
     counties = [c for c in Committee.objects.filter(level=Committee.Level.COUNTY).order_by("pk")
                 if Member.objects.filter(committee=c).exists()]
@@ -266,9 +288,8 @@ def county_generate(county: Committee, *, n: int, rng: random.Random) -> None:
     OpinionReport.objects.bulk_update(to_update, ["bulletin"], batch_size=1000)
 
     through = OpinionReport.members.through
-    through.objects.bulk_create([through(opinionreport_id=r.pk, member_id=mid)
-                                 for r, p in zip(reports, plans) for mid in p["reporters"]],
-                                ignore_conflicts=True, batch_size=2000)
+    _raw_insert(through, ["opinionreport", "member"],
+                [(r.pk, mid) for r, p in zip(reports, plans) for mid in dict.fromkeys(p["reporters"])])
 
     parent = county.parent
     forwardings, feedbacks, carry_backs, instructions, changes = [], [], [], [], []
@@ -317,8 +338,7 @@ def county_generate(county: Committee, *, n: int, rng: random.Random) -> None:
                     S.IN_BULLETIN: f"编入{r.bulletin}" if r.bulletin_id else "编入专报",
                     S.CLOSED: f"办结：{Outcome(r.outcome).label}" if r.outcome else "办结",
                     S.REJECTED: "内容与已登记信息重复"}.get(step, "")
-            changes.append(StateChange(content_type=ct, object_id=r.pk, code=f"opinions.report.{step}",
-                                       from_state=prev, to_state=step, actor_id=actor, note=note, at=t[step]))
+            changes.append((ct.pk, r.pk, f"opinions.report.{step}", prev, step, actor, note, {}, t[step]))
             prev = step
     Forwarding.objects.bulk_create(forwardings, batch_size=2000)
     # Only the last forwarding of a report is active (one report may be sent up and to a unit).
@@ -335,10 +355,11 @@ def county_generate(county: Committee, *, n: int, rng: random.Random) -> None:
     CarryBack.objects.bulk_create(carry_backs, batch_size=2000)
     LeaderInstruction.objects.bulk_create(instructions)
     for ins in instructions:
-        changes.append(StateChange(content_type=ct, object_id=ins.report_id, code="opinions.report.instructed",
-                                   to_state="instructed", actor_id=leader.pk, note=f"领导批示：{ins.text}",
-                                   at=timezone.make_aware(dt.datetime.combine(ins.instructed_on, dt.time(10)))))
-    StateChange.objects.bulk_create(changes, batch_size=5000)
+        changes.append((ct.pk, ins.report_id, "opinions.report.instructed", "", "instructed", leader.pk,
+                        f"领导批示：{ins.text}", {},
+                        timezone.make_aware(dt.datetime.combine(ins.instructed_on, dt.time(10)))))
+    _raw_insert(StateChange, ["content_type", "object_id", "code", "from_state", "to_state", "actor", "note", "data",
+                              "at"], changes)
     _points(reports, plans, instructions)
 
 
@@ -351,10 +372,12 @@ def _points(reports, plans, instructions) -> None:
     ins_ct = ContentType.objects.get_for_model(LeaderInstruction)
     rows = []
 
+    created = timezone.now()
+
     def add(mid, code, on, obj_ct, obj_id):
-        rows.append(PointEntry(member_id=mid, rule_id=rules[code], points=points[code],
-                               occurred_on=timezone.localtime(on).date() if isinstance(on, dt.datetime) else on,
-                               content_type=obj_ct, object_id=obj_id))
+        rows.append((mid, rules[code], points[code],
+                     timezone.localtime(on).date() if isinstance(on, dt.datetime) else on, obj_ct.pk, obj_id, "",
+                     created))
 
     by_report = {}
     for r, p in zip(reports, plans):
@@ -371,4 +394,6 @@ def _points(reports, plans, instructions) -> None:
     for ins in instructions:
         for mid in by_report[ins.report_id]["reporters"]:
             add(mid, "opinion.instructed", ins.instructed_on, ins_ct, ins.pk)
-    PointEntry.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
+    # Each (member, rule, act) once: the reports are new, and reporters are distinct per report.
+    _raw_insert(PointEntry, ["member", "rule", "points", "occurred_on", "content_type", "object_id", "note",
+                             "created_at"], list(dict.fromkeys(rows)))

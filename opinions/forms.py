@@ -15,12 +15,17 @@ class ReportForm(forms.Form):
     direction = forms.ChoiceField(label="委员带话", choices=OpinionReport.Direction.choices,
                                   initial=OpinionReport.Direction.UP, widget=forms.RadioSelect)
     workstation = forms.ModelChoiceField(label="委员工作室（可选）", queryset=None, required=False)
+    members = forms.ModelMultipleChoiceField(label="反映委员（机关代为录入时选择）", queryset=None, required=False)
 
-    def __init__(self, *args, workstations=None, **kwargs):
+    def __init__(self, *args, workstations=None, members=None, **kwargs):
         super().__init__(*args, **kwargs)
         from workstations.models import Workstation
 
         self.fields["workstation"].queryset = workstations if workstations is not None else Workstation.objects.none()
+        if members is None:
+            del self.fields["members"]
+        else:
+            self.fields["members"].queryset = members
 
 
 class RegisterForm(forms.Form):

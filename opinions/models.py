@@ -232,6 +232,8 @@ class UnitFeedback(AuditedModel):
     attachment = models.FileField("附件", upload_to="opinions/feedback/%Y/%m/", blank=True)
     answered_at = models.DateTimeField("答复时间", default=timezone.now)
 
+    objects = qs.ReportChildQuerySet.as_manager()
+
     class Meta:
         verbose_name = verbose_name_plural = "办理反馈"
         ordering = ["answered_at", "pk"]
@@ -271,6 +273,8 @@ class CarryBack(AuditedModel):
     satisfaction = models.CharField("群众满意度", max_length=12, choices=Satisfaction.choices)
     member_rating = models.CharField("委员对办理答复的评价", max_length=12, choices=Rating.choices, blank=True)
     note = models.TextField("情况说明", blank=True)
+
+    objects = qs.ReportChildQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "委员带下去记录"

@@ -28,8 +28,10 @@ def _report_q(user, prefix: str = "") -> Q | None:
         through = OpinionReport.members.through
         q |= Q(**{f"{prefix}pk__in": through.objects.filter(member_id=s.member_id).values("opinionreport_id")})
     if s.unit_id:
-        # A unit sees what was ever forwarded to it, and nothing else.
-        q |= Q(**{f"{prefix}pk__in": Forwarding.objects.filter(unit_id=s.unit_id).values("report_id")})
+        # A unit sees what is forwarded to it now and what it has answered; a report it returned
+        # (not its remit) and that went to another unit is that unit's item, not this one's.
+        assigned = Forwarding.objects.filter(unit_id=s.unit_id).filter(Q(is_active=True) | Q(answered_at__isnull=False))
+        q |= Q(**{f"{prefix}pk__in": assigned.values("report_id")})
     return q
 
 
@@ -88,7 +90,12 @@ class ForwardingQuerySet(models.QuerySet):
         return self if q is None else self.filter(q)
 
 
-class LeaderInstructionQuerySet(models.QuerySet):
+class ReportChildQuerySet(models.QuerySet):
+    """Rows that belong to one report (answers, carry-backs, instructions): visible with the report."""
+
     def visible_to(self, user):
         q = _report_q(user, "report__")
         return self if q is None else self.filter(q)
+
+
+LeaderInstructionQuerySet = ReportChildQuerySet

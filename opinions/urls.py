@@ -18,6 +18,7 @@ urlpatterns = [
     path("opinions/<int:pk>/close/", views.report_close, name="close"),
     path("opinions/<int:pk>/instruct/", views.report_instruct, name="instruct"),
     path("opinions/instructions/<int:pk>/acted/", views.instruction_acted, name="instruction-acted"),
+    path("opinions/feedback/<int:pk>/attachment/", views.feedback_attachment, name="feedback-attachment"),
     path("opinions/office/", views.report_office_list, name="office"),
     path("opinions/overdue/", views.report_overdue_list, name="overdue"),
     path("opinions/bulletins/", views.bulletin_list, name="bulletins"),

@@ -25,7 +25,7 @@ from .forms import (
     InstructionForm, NoteForm, RecordInstructionForm, RegisterForm, ReportForm,
 )
 from .models import Bulletin, Category, LeaderInstruction, OpinionReport
-from .workflow import STATUS_LABELS, report_workflow
+from .workflow import TIMELINE_LABELS as STATUS_LABELS, report_workflow
 
 S = OpinionReport.Status
 
@@ -46,6 +46,17 @@ def _form_errors(form) -> str:
 
 def _back(report) -> str:
     return reverse("opinions:detail", args=[report.pk])
+
+
+def _next(request, default: str) -> str:
+    """Where to go after a POST: the form's ``next`` if it is a path on this site, else ``default``."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
+        return target
+    return default
 
 
 def _timeline_prefetch():
@@ -77,10 +88,14 @@ def report_create(request):
     from workstations.models import Workstation
 
     workstations = Workstation.objects.visible_to(request.user).filter(is_active=True)
-    form = ReportForm(request.POST or None, workstations=workstations)
+    # Staff enter reports on behalf of members who bring them by phone or on paper.
+    on_behalf = None if s.member_id else Member.objects.visible_to(request.user).filter(is_active=True).only(
+        "pk", "name", "committee_id")
+    form = ReportForm(request.POST or None, workstations=workstations, members=on_behalf)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         member = Member.objects.filter(pk=s.member_id).first() if s.member_id else None
+        reporters = [member] if member else list(d.get("members") or [])
         committee = member.committee if member else None
         if committee is None:
             from members.models import Committee
@@ -89,7 +104,7 @@ def report_create(request):
         try:
             report = services.opinion_report_submit(
                 committee=committee, title=d["title"], content=d["content"], category=d["category"],
-                direction=d["direction"], workstation=d.get("workstation"), members=[member] if member else [],
+                direction=d["direction"], workstation=d.get("workstation"), members=reporters,
                 source=OpinionReport.Source.WORKSTATION if d.get("workstation") else OpinionReport.Source.MEMBER,
                 by=request.user,
             )
@@ -120,7 +135,7 @@ def report_from_visit(request, visit_pk: int):
         report, created = services.opinion_report_from_visit(visit=visit, by=request.user)
     except DomainError as exc:
         messages.error(request, exc.message)
-        return redirect(request.POST.get("next") or "opinions:my")
+        return redirect(_next(request, reverse("opinions:my")))
     messages.success(request, "已转为社情民意信息。" if created else "该来访已转为社情民意信息。")
     return redirect(_back(report))
 
@@ -193,14 +208,14 @@ def _action(request, pk: int, form_class, call, success: str, **form_kwargs):
     form = form_class(request.POST, request.FILES, **form_kwargs)
     if not form.is_valid():
         messages.error(request, _form_errors(form))
-        return redirect(request.POST.get("next") or _back(report))
+        return redirect(_next(request, _back(report)))
     try:
         call(report, form.cleaned_data)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, success)
-    return redirect(request.POST.get("next") or _back(report))
+    return redirect(_next(request, _back(report)))
 
 
 @login_required
@@ -241,7 +256,7 @@ def report_return(request, pk: int):
         services.opinion_report_return(report=report, by=request.user, note=form.cleaned_data["note"])
     except DomainError as exc:
         messages.error(request, exc.message)
-        return redirect(request.POST.get("next") or _back(report))
+        return redirect(_next(request, _back(report)))
     messages.success(request, "已退回政协机关。")
     return redirect(target)
 
@@ -294,7 +309,20 @@ def instruction_acted(request, pk: int):
             messages.error(request, exc.message)
         else:
             messages.success(request, "已登记批示落实情况。")
-    return redirect(request.POST.get("next") or _back(ins.report))
+    return redirect(_next(request, _back(ins.report)))
+
+
+@login_required
+def feedback_attachment(request, pk: int):
+    """Attachments are served only to those who may see the report (not from a public media URL)."""
+    from django.http import FileResponse
+
+    from .models import UnitFeedback
+
+    fb = get_visible_or_404(UnitFeedback.objects.all(), request.user, pk=pk)
+    if not fb.attachment:
+        raise Http404
+    return FileResponse(fb.attachment.open("rb"), as_attachment=True, filename=fb.attachment.name.rsplit("/", 1)[-1])
 
 
 # --- Office and leaders -------------------------------------------------------------------------------

@@ -15,6 +15,8 @@ from .models import OpinionReport, Outcome
 
 S = OpinionReport.Status
 STATUS_LABELS = dict(S.choices)
+# Timeline entries that are not status changes (instructions) get their own labels.
+TIMELINE_LABELS = {**STATUS_LABELS, "instructed": "领导批示", "instruction_acted": "批示已落实"}
 
 
 # --- Guards: return a Chinese refusal, or None to allow -------------------------------------------

@@ -134,8 +134,6 @@ def generate(ctx: dict) -> None:
 
 
 def _generate_committee(ctx, committee, sessions, members, units, n_total):  # noqa: C901 - one linear recipe
-    from members.services import points_credit
-
     rng: random.Random = ctx["rng"]
     User = get_user_model()
     now = timezone.now()
@@ -338,20 +336,31 @@ def _generate_committee(ctx, committee, sessions, members, units, n_total):  # n
                                     at=a.submitted_at))
     StateChange.objects.bulk_create(timeline, batch_size=1000)
 
-    # Points for filing, key proposals and satisfied answers (idempotent per act).
+    # Points for filing, key proposals and satisfied answers: the same ledger rows points_credit
+    # writes, in one bulk insert (the unique constraint keeps it once per act).
+    from members.models import PointEntry, PointRule
+    from members.services import point_rules_ensure
+
+    point_rules_ensure()
+    rules = {r.code: r for r in PointRule.objects.filter(code__in=["proposal.filed", "proposal.key",
+                                                                   "proposal.satisfied"], is_active=True)}
     by_id = {p.pk: p for p in proposals}
+    credits = []
+
+    def credit(p, code, when):
+        if code in rules and p.member_id:
+            credits.append(PointEntry(member_id=p.member_id, rule=rules[code], points=rules[code].points,
+                                      occurred_on=timezone.localtime(when).date(), content_type=ct, object_id=p.pk))
+
     for p in proposals:
-        if p.member_id and p.number:
-            points_credit(member_ids=[p.member_id], rule_code="proposal.filed", source=p,
-                          on=timezone.localtime(p.filed_at).date())
+        if p.number:
+            credit(p, "proposal.filed", p.filed_at)
             if p.is_key:
-                points_credit(member_ids=[p.member_id], rule_code="proposal.key", source=p,
-                              on=timezone.localtime(p.filed_at).date())
+                credit(p, "proposal.key", p.filed_at)
     for e in evaluations:
-        p = by_id[e.proposal_id]
-        if e.result == "satisfied" and p.member_id:
-            points_credit(member_ids=[p.member_id], rule_code="proposal.satisfied", source=p,
-                          on=timezone.localtime(e.created_at).date())
+        if e.result == "satisfied":
+            credit(by_id[e.proposal_id], "proposal.satisfied", e.created_at)
+    PointEntry.objects.bulk_create(credits, ignore_conflicts=True, batch_size=1000)
 
     # Public participation: a few filed proposals of the current session with comments.
     candidates = [p for p in proposals if p.session == current and p.status in AFTER_FILED]

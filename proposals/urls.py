@@ -35,6 +35,7 @@ urlpatterns = [
     path("proposals/unit/", views.unit_list, name="unit"),
     path("proposals/unit/comments/", views.unit_comments, name="unit-comments"),
     path("proposals/<int:pk>/answer/", views.answer_form, name="answer"),
+    path("proposals/answers/<int:pk>/document/", views.answer_document, name="answer-document"),
     path("proposals/<int:pk>/countersign/", views.proposal_countersign, name="countersign"),
     # leaders
     path("proposals/key/", views.key_list, name="key-list"),

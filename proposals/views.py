@@ -31,7 +31,7 @@ from .forms import (
     AnswerForm, AssignForm, BulkForm, EvaluateForm, KeyForm, NotFileForm, OfficeProposalForm, OpenPublicForm,
     ProposalForm, PublicCommentForm, SupervisionForm,
 )
-from .models import ANSWER_CLASSES, Countersign, Proposal, ProposalCosigner, PublicComment, UnitAssignment
+from .models import ANSWER_CLASSES, Answer, Countersign, Proposal, ProposalCosigner, PublicComment, UnitAssignment
 from .workflow import EVENT_LABELS, STATUS_LABELS
 
 log = logging.getLogger(__name__)
@@ -532,6 +532,28 @@ def answer_form(request, pk):
             return redirect("proposals:detail", pk=p.pk)
     return render(request, "proposals/answer.html", {"p": p, "form": form, "assignment": assignment,
                                                      "answer": existing})
+
+
+@login_required
+def answer_document(request, pk):
+    """The answer letter, served only to those who may read the answer (never a public media URL)."""
+    import os
+
+    from django.http import FileResponse
+
+    s = user_scope(request.user)
+    qs = Answer.objects.filter(proposal__in=Proposal.objects.visible_to(request.user))
+    if not s.is_office and not s.unit_id:
+        qs = qs.filter(status=Answer.Status.SUBMITTED,
+                       proposal__status__in=[S.RELEASED, S.EVALUATED, S.REHANDLING, S.CLOSED])
+    answer = get_object_or_404(qs, pk=pk)
+    if not answer.document:
+        raise Http404
+    try:
+        handle = answer.document.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    return FileResponse(handle, filename=os.path.basename(answer.document.name))
 
 
 # --- leader pages ---------------------------------------------------------------------------------

@@ -56,6 +56,10 @@ class ReportCreateSerializer(serializers.Serializer):
                                        help_text="机关代为录入时填写反映委员；委员本人提交时忽略")
 
 
+class FromVisitSerializer(serializers.Serializer):
+    visit = serializers.IntegerField()
+
+
 class RegisterSerializer(serializers.Serializer):
     category = serializers.ChoiceField(choices=Category.choices, required=False, default="")
     title = serializers.CharField(required=False, default="", allow_blank=True)

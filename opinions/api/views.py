@@ -49,6 +49,7 @@ class ReportViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveM
             "register": s.RegisterSerializer, "reject": s.NoteSerializer, "forward": s.ForwardSerializer,
             "return_": s.NoteSerializer, "feedback": s.FeedbackSerializer, "carry_back": s.CarryBackSerializer,
             "close": s.CloseSerializer, "instruct": s.InstructSerializer,
+            "from_visit": s.FromVisitSerializer,
         }.get(self.action, s.ReportDetailSerializer)
 
     def _done(self, report, code=status.HTTP_200_OK):
@@ -87,6 +88,18 @@ class ReportViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveM
             direction=d["direction"], workstation=workstation, members=members, by=request.user,
             source=OpinionReport.Source.WORKSTATION if workstation else OpinionReport.Source.MEMBER)
         return self._done(report, status.HTTP_201_CREATED)
+
+    @extend_schema(responses=s.ReportDetailSerializer)
+    @action(detail=False, methods=["post"], url_path="from-visit")
+    def from_visit(self, request):
+        """One click on a reception visit or QR issue: the report it becomes (made once)."""
+        from core.scoping import get_visible_or_404
+        from workstations.models import Visit
+
+        d = self._input(request)
+        visit = get_visible_or_404(Visit.objects.select_related("workstation"), request.user, pk=d["visit"])
+        report, created = services.opinion_report_from_visit(visit=visit, by=request.user)
+        return self._done(report, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
     @extend_schema(responses=s.ReportDetailSerializer)
     @action(detail=True, methods=["post"])

@@ -120,11 +120,22 @@ class AnswerSerializer(serializers.ModelSerializer):
     role = serializers.CharField(source="assignment.role", read_only=True)
     final_class = serializers.CharField(read_only=True)
     countersigns = CountersignSerializer(many=True, read_only=True)
+    document = serializers.SerializerMethodField(help_text="答复函下载地址（需登录且有权查看）")
 
     class Meta:
         model = Answer
         fields = ["id", "proposal", "assignment", "unit_name", "role", "round", "answer_class", "reviewed_class",
                   "final_class", "content", "document", "status", "submitted_at", "class_reviewed_at", "countersigns"]
+
+
+    def get_document(self, obj) -> str:
+        if not obj.document:
+            return ""
+        from django.urls import reverse
+
+        url = reverse("proposals:answer-document", args=[obj.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url
 
 
 class AnswerInputSerializer(serializers.Serializer):

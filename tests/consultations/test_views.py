@@ -189,31 +189,31 @@ def _seed(env, n):
         services.participant_add(consultation=c, kind="member", member=env.member, by=env.staff)
 
 
-@pytest.mark.parametrize("who,url", [
-    ("staff", "consultations:list"), ("member_user", "consultations:mine"),
-])
-def test_list_pages_query_count_is_constant(client, env, who, url):
-    user = getattr(env, who)
-    counts = []
-    for n in (5, 50):
-        _seed(env, n - Consultation.objects.count())
-        ContentType.objects.clear_cache()
-        client.force_login(user)
-        from django.db import connection
-        from django.test.utils import CaptureQueriesContext
-
-        with CaptureQueriesContext(connection) as ctx:
-            assert client.get(reverse(url)).status_code == 200
-        counts.append(len(ctx))
-    assert counts[0] == counts[1]
-
-
-def test_unit_outcomes_page_query_count_is_constant(client, env):
+def _count(client, url) -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    counts = []
-    for n in (5, 50):
+    ContentType.objects.clear_cache()
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx)
+
+
+@pytest.mark.parametrize("who,url", [
+    ("staff", "consultations:list"), ("member_user", "consultations:mine"),
+])
+def test_list_pages_query_count_is_constant(client, env, django_assert_num_queries, who, url):
+    client.force_login(getattr(env, who))
+    _seed(env, 5)
+    n = _count(client, reverse(url))
+    _seed(env, 45)
+    ContentType.objects.clear_cache()
+    with django_assert_num_queries(n):
+        assert client.get(reverse(url)).status_code == 200
+
+
+def test_unit_outcomes_page_query_count_is_constant(client, env, django_assert_num_queries):
+    def grow(n):
         while Outcome.objects.count() < n:
             c = advance(env, make_consultation(env), S.HELD)
             services.minutes_record(consultation=c, body="纪要", by=env.staff)
@@ -221,10 +221,61 @@ def test_unit_outcomes_page_query_count_is_constant(client, env):
                 services.outcome_add(consultation=c, text=f"事项{i}", handling_unit=env.unit, by=env.staff)
             services.consultation_finish_session(consultation=c, by=env.staff)
             services.consultation_send_outcomes(consultation=c, by=env.staff)
-        ContentType.objects.clear_cache()
-        client.force_login(env.unit_user)
-        with CaptureQueriesContext(connection) as ctx:
-            r = client.get(reverse("consultations:unit-outcomes"))
-        assert r.status_code == 200 and r.content.decode().count("data-outcome=") == min(n, 30)
-        counts.append(len(ctx))
-    assert counts[0] == counts[1]
+
+    client.force_login(env.unit_user)
+    url = reverse("consultations:unit-outcomes")
+    grow(5)
+    n = _count(client, url)
+    grow(50)
+    ContentType.objects.clear_cache()
+    with django_assert_num_queries(n):
+        r = client.get(url)
+    assert r.content.decode().count("data-outcome=") == 30  # one page
+
+
+def test_public_page_and_moderation_query_counts_are_constant(client, env, django_assert_num_queries):
+    c = _online(env)
+    url = reverse("consultations:online", args=[c.pk])
+
+    def grow(n):
+        while TopicComment.objects.count() < n:
+            k = TopicComment.objects.count()
+            comment = services.comment_submit(consultation=c, body=f"第{k}条意见：建议增设停车位", key=f"k{k}")
+            if k % 2:
+                services.comment_moderate(comment=comment, approve=True, by=env.staff)
+
+    grow(10)
+    n_public = _count(client, url)
+    client.force_login(env.staff)
+    n_mod = _count(client, reverse("consultations:moderation"))
+    grow(100)
+    ContentType.objects.clear_cache()
+    with django_assert_num_queries(n_mod):
+        client.get(reverse("consultations:moderation"))
+    client.logout()
+    ContentType.objects.clear_cache()
+    with django_assert_num_queries(n_public):
+        assert client.get(url).content.decode().count('class="item"') == 50
+
+
+@pytest.mark.parametrize("step,action,message", [
+    (S.TOPIC_SELECTED, "minutes", "协商活动处于“遴选议题”环节，不能形成会议纪要。"),
+    (S.TOPIC_SELECTED, "send_outcomes", "协商活动处于“遴选议题”环节，不能交办成果。"),
+    (S.RESEARCHING, "finish_session", "协商活动处于“组织调研”环节，不能结束活动，形成成果。"),
+    (S.HELD, "close", "协商活动处于“开展活动”环节，不能办结。"),
+    (S.OUTCOMES, "record_follow_up", "协商活动处于“形成成果”环节，不能登记回头看。"),
+    (S.CONVERTING, "reconsult", "协商活动处于“推动转化”环节，不能发起再协商。"),
+    (S.CLOSED, "hold_session", "协商活动处于“已办结”环节，不能开展协商活动。"),
+])
+def test_each_disallowed_action_is_refused_on_page_and_api(client, env, step, action, message):
+    from rest_framework.test import APIClient
+
+    c = advance(env, make_consultation(env), step)
+    client.force_login(env.staff)
+    r = client.post(reverse("consultations:act", args=[c.pk, action]), {}, follow=True)
+    assert message in r.content.decode()
+    api = APIClient()
+    api.force_authenticate(env.staff)
+    r = api.post(f"/api/v1/consultations/{c.pk}/actions/{action}/", {}, format="json")
+    assert r.status_code == 400 and r.json()["detail"] == message
+    assert Consultation.objects.get(pk=c.pk).step == step

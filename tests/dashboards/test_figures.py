@@ -58,9 +58,12 @@ def test_monthly_series_put_events_in_their_month(world):
     assert s["reception_days"][9] == 2 and s["reception_days"][10] == 1  # October, November
     assert s["visits"][9] == 1 and s["visits"][10] == 3
     month = dashboard_data(Filters(period=parse_period("2026-11"), committee_ids=[world.A.pk]))
-    assert len(month["series"]["buckets"]) == 20
-    assert month["series"]["visits"][2] == 3  # 3 November
+    # A month's charts show the twelve months up to it; its figures only that month.
+    assert month["series"]["buckets"][0] == "2025-12-01" and len(month["series"]["buckets"]) == 12
+    assert month["series"]["labels"][0] == "2025-12"
+    assert month["series"]["visits"][-2:] == [1, 3]
     assert fig(month, "ws.reception_days") == 1
+    assert fig(month, "ws.visits", "接待群众") == 3
 
 
 def test_period_excludes_events_outside_it(world):

@@ -213,3 +213,20 @@ def test_city_cell_links_list_only_that_committees_rows(world, client, city_staf
         r = client.get(cell["link"].replace("&amp;", "&"))
         total = int(re.search(r'data-testid="drill-total">(\d+)<', r.content.decode()).group(1))
         assert total == cell["value"], row["name"]
+
+
+def test_drill_rows_link_to_the_items_own_pages(world, client, leader):
+    client.force_login(leader)
+    html = client.get(reverse("dashboards:drill", args=["ws.visits"]), {"period": "2026", "key": "helped"}).content.decode()
+    assert 'data-testid="drill-total">1<' in html
+    visit_pk = world.W1.visits.get(outcome="helped").pk
+    assert f'href="{reverse("workstations:visit-detail", args=[visit_pk])}"' in html
+    html = client.get(reverse("dashboards:drill", args=["prop.overdue"]), {"unit": world.U2.pk}).content.decode()
+    assert f'href="{reverse("proposals:detail", args=[world.P2.pk])}"' in html
+
+
+def test_points_drill_for_one_member_sums_the_ranking_figure(world, client, leader):
+    client.force_login(leader)
+    html = client.get(reverse("dashboards:drill", args=["points.member"]), {"period": "2026", "ref": world.m1.pk}).content.decode()
+    assert 'data-testid="drill-total">70<' in html
+    assert "甲委员一" in html and "甲委员二" not in html

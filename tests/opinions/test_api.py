@@ -73,3 +73,27 @@ def test_units_cannot_create_reports(w):
 
 def test_anonymous_gets_nothing():
     assert APIClient().get("/api/v1/opinion-reports/").status_code in (401, 403)
+
+
+def test_staff_enter_a_report_on_behalf_of_a_member(w, client):
+    client.force_login(w.staff)
+    r = client.post("/opinions/new/", {"title": "电话反映：公厕管理不到位", "content": "委员电话反映", "category": "urban",
+                                       "direction": "up", "members": [w.other_member.pk]})
+    report = OpinionReport.objects.get(title__startswith="电话反映")
+    assert r.status_code == 302 and list(report.members.all()) == [w.other_member]
+    assert report.created_by == w.staff
+
+
+def test_from_visit_api_is_idempotent(w):
+    from workstations.models import Workstation
+    from workstations.services import membership_add, visit_submit_public
+
+    ws = Workstation.objects.create(committee=w.committee, name="测试工作室", kind="special")
+    membership_add(workstation=ws, member=w.member)
+    visit, _ = visit_submit_public(workstation=ws, issue="公厕管理不到位，气味大", client_hash="t")
+    api = _api(w.member_user)
+    first = api.post("/api/v1/opinion-reports/from-visit/", {"visit": visit.pk}, format="json")
+    again = api.post("/api/v1/opinion-reports/from-visit/", {"visit": visit.pk}, format="json")
+    assert (first.status_code, again.status_code) == (201, 200) and first.json()["id"] == again.json()["id"]
+    assert _api(w.other_member_user).post("/api/v1/opinion-reports/from-visit/", {"visit": visit.pk},
+                                          format="json").status_code == 404

@@ -75,3 +75,42 @@ def test_unit_inbox_is_sorted_by_due_date_and_is_the_units_home(w, client):
     page = client.get("/opinions/unit/").content.decode()
     assert page.index("先交办") < page.index("后交办")
     assert "承办单位反馈社情民意" in page  # every due date shows its explanation
+
+
+def test_a_unit_that_returned_a_report_no_longer_sees_it_once_another_unit_has_it(w, client):
+    from opinions import services
+
+    report = report_at(w, "forwarded_unit")
+    services.opinion_report_return(report=report, by=w.unit_user, note="不属于本单位职责")
+    services.opinion_report_forward(report=report, by=w.staff, unit=w.other_unit)
+    client.force_login(w.unit_user)
+    assert client.get(f"/opinions/unit/{report.pk}/").status_code == 404
+    client.force_login(w.other_unit_user)
+    assert client.get(f"/opinions/unit/{report.pk}/").status_code == 200
+
+
+def test_a_unit_keeps_seeing_what_it_answered(w, client):
+    report = report_at(w, "closed")
+    client.force_login(w.unit_user)
+    assert client.get(f"/opinions/unit/{report.pk}/").status_code == 200
+    assert report.title in client.get("/opinions/unit/").content.decode()  # under 最近已答复
+
+
+def test_feedback_attachment_is_served_only_within_scope(w, client, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    report = report_at(w, "forwarded_unit")
+    client.force_login(w.unit_user)
+    r = client.post(f"/opinions/{report.pk}/feedback/", {
+        "content": "已办理，见附件", "outcome": "resolved",
+        "attachment": SimpleUploadedFile("答复函.pdf", b"%PDF-1.4 test", content_type="application/pdf")})
+    assert r.status_code == 302
+    fb = report.feedbacks.get()
+    client.force_login(w.member_user)
+    page = client.get(f"/opinions/{report.pk}/").content.decode()
+    assert f"/opinions/feedback/{fb.pk}/attachment/" in page
+    got = client.get(f"/opinions/feedback/{fb.pk}/attachment/")
+    assert got.status_code == 200 and b"".join(got.streaming_content) == b"%PDF-1.4 test"
+    client.force_login(w.other_unit_user)
+    assert client.get(f"/opinions/feedback/{fb.pk}/attachment/").status_code == 404

@@ -182,3 +182,36 @@ def test_office_records_a_leaders_written_instruction_on_their_behalf(w, client)
         services.opinion_report_instruct(report=report, by=w.staff, text="x", leader=w.member_user)
     with pytest.raises(DomainError, match="只有政协机关工作人员可以代为登记"):
         services.opinion_report_instruct(report=report, by=w.member_user, text="x", leader=w.leader)
+
+
+def test_admin_action_registers_through_the_service_and_reports_refusals(w, client):
+    from django.contrib.messages import get_messages
+
+    from members.services import roles_ensure
+
+    roles_ensure()  # staff hold the portal's model permissions, as in production
+    fresh = report_at(w, "received", title="待登记")
+    done = report_at(w, "closed", title="已办结")
+    client.force_login(w.staff)
+    r = client.post("/admin/opinions/opinionreport/", {"action": "register_selected",
+                                                       "_selected_action": [fresh.pk, done.pk]})
+    msgs = [str(m) for m in get_messages(r.wsgi_request)]
+    assert "已登记1条。" in msgs and any("不允许从“已办结”变更为“已分类登记”" in m for m in msgs)
+    fresh.refresh_from_db()
+    assert fresh.status == S.REGISTERED
+    assert [e.actor for e in timeline_for(fresh)][-1] == w.staff
+
+
+def test_admin_lists_only_the_users_committee(w, client):
+    from members.services import roles_ensure
+    from tests.factories.opinions import make_world
+
+    roles_ensure()
+    mine = report_at(w, "received", title="本县的信息")
+    other = make_world("o")
+    theirs = report_at(other, "received", title="外县的信息")
+    client.force_login(w.staff)
+    page = client.get("/admin/opinions/opinionreport/").content.decode()
+    assert "本县的信息" in page and "外县的信息" not in page
+    assert client.get(f"/admin/opinions/opinionreport/{theirs.pk}/change/").status_code == 404
+    assert client.get(f"/admin/opinions/opinionreport/{mine.pk}/change/").status_code == 200

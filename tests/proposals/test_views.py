@@ -274,3 +274,20 @@ def test_staff_entering_for_an_unknown_member_get_a_field_error(client, w):
     r = client.post(reverse("proposals:office-create"), {
         "proposer_kind": "member", "member_name": "不存在", "title": "t", "category": "society", "content": "c"})
     assert r.status_code == 200 and "未找到委员“不存在”" in r.content.decode()
+
+
+def test_answer_letter_is_served_only_to_those_who_may_read_the_answer(client, w, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    p = f.assigned(w)
+    doc = SimpleUploadedFile("答复函.pdf", b"%PDF-1.4 letter", content_type="application/pdf")
+    a = services.answer_save(assignment=p.assignments.get(role="lead"), by=w.lead_user, content="答复",
+                             answer_class="A", document=doc, submit=True)
+    url = reverse("proposals:answer-document", args=[a.pk])
+    login(client, w.co_user)
+    assert b"".join(client.get(url).streaming_content) == b"%PDF-1.4 letter"
+    login(client, w.member_user)
+    assert client.get(url).status_code == 404  # not released to the member yet
+    client.logout()
+    assert client.get(url).status_code == 302  # login required
+    login(client, f.proposal_world().lead_user)
+    assert client.get(url).status_code == 404

@@ -61,3 +61,28 @@ def test_reception_day_api_filters_by_status():
     rows = api.get("/api/v1/reception-days/?status=held").json()["results"]
     assert len(rows) == 1 and rows[0]["duty_member_names"] == [team.convenor.name]
     assert api.get("/api/v1/reception-days/?status=planned").json()["results"] == []
+
+
+def test_member_logs_a_held_day_through_the_api_and_outsiders_get_404():
+    from tests.factories import HandlingUnitFactory
+
+    team = make_team()
+    other = make_team(prefix="o")
+    unit = HandlingUnitFactory(committee=team.ws.committee)
+    api = APIClient()
+    api.force_authenticate(team.resident_user)
+    url = f"/api/v1/workstations/{team.ws.pk}/log-reception/"
+    body = {"member_ids": [team.resident.pk], "log_key": "api-log-1",
+            "visitors": [{"issue": "路灯不亮", "outcome": "referred", "handling_unit": unit.pk, "phone": "13512345678"},
+                         {"issue": "公厕管理不到位", "category": "municipal"}]}
+    r = api.post(url, body, format="json")
+    assert r.status_code == 201, r.json()
+    assert r.json()["status"] == "held" and r.json()["visit_count"] == 2
+    assert api.post(url, body, format="json").status_code == 201  # replay: the same day, nothing new
+    assert Visit.objects.count() == 2
+    bad = api.post(url, {"member_ids": [], "visitors": [{"issue": "x", "phone": "1"}]}, format="json")
+    assert bad.status_code == 400 and "请至少勾选" in str(bad.json())
+    twice = api.post(url, {"member_ids": [team.resident.pk]}, format="json")
+    assert twice.status_code == 400 and "不能重复登记" in twice.json()["detail"]
+    api.force_authenticate(other.convenor_user)
+    assert api.post(url, body | {"log_key": "x-2"}, format="json").status_code == 404

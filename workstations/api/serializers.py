@@ -105,3 +105,33 @@ class PublicVisitSerializer(serializers.Serializer):
     outcome = serializers.CharField()
     outcome_display = serializers.CharField()
     steps = serializers.ListField(child=serializers.DictField())
+
+
+class VisitorInputSerializer(serializers.Serializer):
+    issue = serializers.CharField(max_length=2000)
+    category = serializers.ChoiceField(choices=Visit.Category.choices, default=Visit.Category.OTHER)
+    outcome = serializers.ChoiceField(choices=Visit.Outcome.choices, default=Visit.Outcome.ANSWERED)
+    handling_unit = serializers.IntegerField(required=False, allow_null=True, default=None)
+    name = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+
+    def validate_phone(self, value: str) -> str:
+        from core.utils import is_valid_phone
+
+        value = (value or "").strip().replace(" ", "")
+        if value and not is_valid_phone(value):
+            raise serializers.ValidationError("请填写正确的手机号码或固定电话。")
+        return value
+
+
+class ReceptionLogSerializer(serializers.Serializer):
+    """Input of ``POST /workstations/<id>/log-reception/``: the same as the phone form."""
+
+    day = serializers.IntegerField(required=False, allow_null=True, default=None,
+                                   help_text="计划接待日的 id；不填则为 date 或今天")
+    date = serializers.DateField(required=False, allow_null=True, default=None)
+    member_ids = serializers.ListField(child=serializers.IntegerField(), allow_empty=False,
+                                       error_messages={"empty": "请至少勾选一名到场的委员。"})
+    notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    visitors = VisitorInputSerializer(many=True, required=False, default=list)
+    log_key = serializers.CharField(required=False, allow_blank=True, default="", max_length=64)

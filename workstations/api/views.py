@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.urls import reverse
+from django.shortcuts import get_object_or_404
 from rest_framework import status, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import Throttled
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -19,7 +21,7 @@ from ..models import ReceptionDay, Visit, Workstation
 from ..progress import progress_steps
 from .filters import ReceptionDayFilter, VisitFilter, WorkstationFilter
 from .serializers import (
-    PublicIntakeSerializer, ReceptionDaySerializer, VisitSerializer, WorkstationSerializer,
+    PublicIntakeSerializer, ReceptionDaySerializer, ReceptionLogSerializer, VisitSerializer, WorkstationSerializer,
 )
 
 
@@ -33,6 +35,34 @@ class WorkstationViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return selectors.workstation_list(user=self.request.user).prefetch_related(
             selectors.active_memberships_prefetch())
+
+    @action(detail=True, methods=["post"], url_path="log-reception", serializer_class=ReceptionLogSerializer)
+    def log_reception(self, request, pk=None):
+        """Log a held reception day (members present, visitors) — what the phone form does. Same
+        scope as the page: the workstation's members, its convenors and committee staff; else 404."""
+        from members.models import HandlingUnit
+
+        ws = get_object_or_404(Workstation.objects.loggable_by(request.user), pk=pk)
+        ser = ReceptionLogSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        data = ser.validated_data
+        day = None
+        if data["day"]:
+            day = get_object_or_404(ReceptionDay, pk=data["day"], workstation=ws)
+        units = {u.pk: u for u in HandlingUnit.objects.filter(
+            committee_id=ws.committee_id, pk__in=[v["handling_unit"] for v in data["visitors"] if v["handling_unit"]])}
+        visitors = []
+        for v in data["visitors"]:
+            if v["handling_unit"] and v["handling_unit"] not in units:
+                return Response({"visitors": ["承办单位不存在或不属于本政协组织。"], "code": ErrorCode.INVALID}, status=400)
+            visitors.append(services.VisitorInput(issue=v["issue"], category=v["category"], outcome=v["outcome"],
+                                                  name=v["name"], phone=v["phone"],
+                                                  handling_unit=units.get(v["handling_unit"])))
+        day = services.reception_day_log_held(workstation=ws, by=request.user, day=day, date=data["date"],
+                                              member_ids=data["member_ids"], notes=data["notes"], visitors=visitors,
+                                              log_key=data["log_key"] or None)
+        day = selectors.reception_day_list(user=request.user).get(pk=day.pk)
+        return Response(ReceptionDaySerializer(day).data, status=status.HTTP_201_CREATED)
 
 
 class ReceptionDayViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
