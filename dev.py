@@ -65,6 +65,8 @@ def manage(*args: str) -> None:
 
 def run() -> None:
     bootstrap()
+    # Reminder e-mails go to files in var/mail/ rather than flooding the console.
+    os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
     manage("migrate", "--noinput")
     manage("seed_demo", "--scale", os.environ.get("DEMO_SCALE", "county"))
     port = os.environ.get("PORT", "8000")

@@ -133,7 +133,7 @@ if ENV.get("CELERY_FS_BROKER_DIR"):
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_fs / "out"),
         "data_folder_out": str(_fs / "out"),
-        "processed_folder": str(_fs / "processed"),
+        "processed_folder": str(_fs / "processed"), "control_folder": str(_fs / "control"),
         "store_processed": False,
     }
 
@@ -165,6 +165,7 @@ CELERY_BEAT_SCHEDULE = {
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
 ]
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -188,6 +189,8 @@ STORAGES = {
 }
 
 EMAIL_BACKEND = ENV.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Used by the file-based backend, which the quick start picks so that reminders land in var/mail/.
+EMAIL_FILE_PATH = ENV.get("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
 DEFAULT_FROM_EMAIL = ENV.get("DEFAULT_FROM_EMAIL", "portal@cppcc.local")
 
 # --- REST API -------------------------------------------------------------------------------------

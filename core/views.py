@@ -47,3 +47,8 @@ def notification_mark_read(request):
     ids = request.POST.getlist("id")
     mark_read(request.user, [int(i) for i in ids if i.isdigit()] if ids else None)
     return redirect(request.POST.get("next") or "core:notifications")
+
+
+def csrf_failure(request, reason=""):
+    """A Chinese page instead of Django's English CSRF error (e.g. a form left open overnight)."""
+    return render(request, "403_csrf.html", {"reason": reason}, status=403)

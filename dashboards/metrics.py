@@ -29,7 +29,6 @@ from django.utils import timezone
 FLOW = "flow"
 SNAPSHOT = "snapshot"
 DIMS = ("township", "sector", "special_committee", "unit", "ref")
-DIM_LABELS = {"township": "乡镇（街道）", "sector": "界别", "special_committee": "专委会", "unit": "承办单位"}
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import logging
 import time
 from collections.abc import Iterable
 
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import CharField, DateField, F, IntegerField, Q, Value
 from django.utils import timezone
 
@@ -29,7 +29,7 @@ WORKDAY_INDEX_AHEAD_DAYS = 800
 # Flow metrics are kept per month (``day`` is the month's first day): every period is whole months.
 # The frequent sweep re-aggregates the months that contain the last RECENT_DAYS days; the daily sweep
 # re-aggregates everything (late edits to older events are caught there).
-RECENT_DAYS = 70
+RECENT_DAYS = 35
 
 
 def workday_index_rebuild(*, force: bool = False) -> int:
@@ -137,9 +137,20 @@ def stats_refresh(*, committee_ids: Iterable[int] | None = None, full: bool = Fa
             old = DailyStat.objects.filter(metric=code, committee_id__in=ids)
             if metric.kind == M.FLOW and since is not None:
                 old = old.filter(day__gte=since)
-            old.delete()  # a single DELETE: nothing cascades from summary rows
-            written[code] = _insert_select(_aggregate(metric, code, ids, since, today))
+            try:
+                with transaction.atomic():  # one broken metric keeps its old rows, not the others'
+                    old.delete()  # a single DELETE: nothing cascades from summary rows
+                    written[code] = _insert_select(_aggregate(metric, code, ids, since, today))
+            except DatabaseError:
+                raise  # the database itself failed: let the task retry
+            except Exception:
+                log.exception("dashboard metric %s could not be refreshed; its previous rows are kept", code)
+                written[code] = -1
         StatsRefresh.objects.filter(committee_id__in=ids).update(refreshed_at=timezone.now(), full=full)
+    if full and connection.vendor == "postgresql":
+        # The table was largely rewritten: fresh statistics keep the dashboard's plans on the index.
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(DailyStat._meta.db_table)}")
     log.info("dashboard stats refreshed for %d committees in %.2fs (%s)", len(ids), time.monotonic() - started,
              "full" if full else f"since {since}")
     return written

@@ -77,7 +77,10 @@ class Filters:
 
     def link(self, metric: str, **more) -> str:
         """The drill-down list behind a figure (same period, filters and dimension values)."""
-        return f"{reverse('dashboards:drill', args=[metric])}?{urlencode(self.query(**more))}"
+        cache = self.__dict__.setdefault("_drill_base", {})
+        if metric not in cache:
+            cache[metric] = reverse("dashboards:drill", args=[metric])
+        return f"{cache[metric]}?{urlencode(self.query(**more))}"
 
 
 def _dim_q(filters: Filters, codes) -> Q:
@@ -130,35 +133,35 @@ def dashboard_data(filters: Filters) -> dict:
     today = timezone.localdate()
     months = [b for b in p.chart_months() if b <= today] or [p.start]  # no empty future months on the charts
     flow = _Sums(p)
+    per_committee: dict = defaultdict(int)  # (committee, metric) → period total, for the side-by-side table
     rows = (base.filter(metric__in=flow_codes, day__gte=min(months[0], p.start), day__lte=p.end)
-            .filter(_dim_q(filters, flow_codes)).order_by().values("metric", "key", "day").annotate(v=Sum("value")))
+            .filter(_dim_q(filters, flow_codes)).order_by()
+            .values("committee_id", "metric", "key", "day").annotate(v=Sum("value")))
     for r in rows:
         flow.add(r["metric"], r["key"], r["v"], r["day"])
+        if p.contains(r["day"]):
+            per_committee[(r["committee_id"], r["metric"])] += r["v"]
 
     # 2. snapshot figures by metric, key, township and unit
     snap = _Sums()
     by_township: dict = defaultdict(int)
     by_unit: dict = defaultdict(int)
     for r in (base.filter(metric__in=snap_codes).filter(_dim_q(filters, snap_codes)).order_by()
-              .values("metric", "key", "township_id", "unit_id").annotate(v=Sum("value"))):
+              .values("committee_id", "metric", "key", "township_id", "unit_id").annotate(v=Sum("value"))):
         snap.add(r["metric"], r["key"], r["v"])
+        per_committee[(r["committee_id"], r["metric"])] += r["v"]
         by_township[(r["metric"], r["township_id"])] += r["v"]
         by_unit[(r["metric"], r["unit_id"])] += r["v"]
 
-    # 3. committees side by side (a committee above county level sees its counties)
+    # 3. committees side by side (a committee above county level sees its counties): the sums per
+    #    committee come from the two queries above
     committees = list(Committee.objects.filter(pk__in=ids).order_by("level", "pk")
                       .values("pk", "name", "short_name", "level", "parent_id"))
-    per_committee: dict = defaultdict(int)
-    if len(ids) > 1:
-        for r in (base.filter(Q(metric__in=flow_codes, day__gte=p.start, day__lte=p.end) | Q(metric__in=snap_codes))
-                  .filter(_dim_q(filters, flow_codes + snap_codes)).order_by()
-                  .values("committee_id", "metric").annotate(v=Sum("value"))):
-            per_committee[(r["committee_id"], r["metric"])] += r["v"]
 
     # 4. member ranking by points in the period, with names in the same query
     points_q = (base.filter(metric="points.member", day__gte=p.start, day__lte=p.end)
                 .filter(_dim_q(filters, ["points.member"])))
-    member_name = Member.objects.filter(pk=OuterRef("ref_id")).values("name")[:1]
+    member_name = Member.objects.filter(pk=OuterRef("ref_id")).order_by().values("name")[:1]
     ranking = list(points_q.order_by().values("ref_id").annotate(total=Sum("value"))
                    .annotate(name=Subquery(member_name)).order_by("-total", "ref_id")[:10])
 

@@ -213,12 +213,15 @@ def county_generate(county: Committee, *, n: int, rng: random.Random) -> None:
             reporters = [(member_login, None)] + [m for m in reporters if m[0] != member_login][:1]
         # Times of each step.
         t = {S.RECEIVED: received}
+        gaps = [rng.uniform(*{S.REGISTERED: (0.2, 2.5), S.FORWARDED_UNIT: (0.1, 2), S.FORWARDED_UP: (0.5, 3),
+                              S.IN_BULLETIN: (1, 6), S.FED_BACK: (5, 34), S.CARRIED_BACK: (1, 9),
+                              S.CLOSED: (0.1, 3), S.REJECTED: (0.5, 2)}[step]) for step in path[1:]]
+        room = (now - received).total_seconds() / 86400 * 0.95
+        if sum(gaps) > room:  # a young report walked its path faster
+            gaps = [g * room / sum(gaps) for g in gaps]
         cursor = received
-        for step in path[1:]:
-            gap = {S.REGISTERED: (0.2, 2.5), S.FORWARDED_UNIT: (0.1, 2), S.FORWARDED_UP: (0.5, 3),
-                   S.IN_BULLETIN: (1, 6), S.FED_BACK: (5, 34), S.CARRIED_BACK: (1, 9), S.CLOSED: (0.1, 3),
-                   S.REJECTED: (0.5, 2)}[step]
-            cursor = min(cursor + dt.timedelta(days=rng.uniform(*gap)), now - dt.timedelta(minutes=1))
+        for step, gap in zip(path[1:], gaps):
+            cursor = cursor + dt.timedelta(days=gap)
             t[step] = cursor
         last = path[-1]
         r = OpinionReport(
@@ -298,17 +301,20 @@ def county_generate(county: Committee, *, n: int, rng: random.Random) -> None:
     member_users = dict(members)
     for r, p in zip(reports, plans):
         path, t, unit = p["path"], p["t"], p["unit"]
+        unit_fw = None
         if S.FORWARDED_UNIT in path:
             d = due("opinion.feedback", t[S.FORWARDED_UNIT])
-            forwardings.append(Forwarding(report=r, kind="unit", unit=unit, forwarded_at=t[S.FORWARDED_UNIT],
-                                          due_at=d.at, due_explanation=d.explanation, note="请研究办理，按期反馈。",
-                                          answered_at=t.get(S.FED_BACK), created_by_id=staff_id))
+            unit_fw = Forwarding(report=r, kind="unit", unit=unit, forwarded_at=t[S.FORWARDED_UNIT],
+                                 due_at=d.at, due_explanation=d.explanation, note="请研究办理，按期反馈。",
+                                 answered_at=t.get(S.FED_BACK), created_by_id=staff_id)
+            forwardings.append(unit_fw)
         if S.FORWARDED_UP in path and parent is not None:
             forwardings.append(Forwarding(report=r, kind="upper", to_committee=parent, forwarded_at=t[S.FORWARDED_UP],
                                           note="报送上级政协", created_by_id=staff_id))
         if S.FED_BACK in path:
             by_unit = S.FORWARDED_UNIT in path
-            feedbacks.append(UnitFeedback(report=r, unit=unit if by_unit else None, content=ANSWERS[p["outcome"]],
+            feedbacks.append(UnitFeedback(report=r, unit=unit if by_unit else None, forwarding=unit_fw,
+                                          content=ANSWERS[p["outcome"]],
                                           proposed_outcome=p["outcome"], answered_at=t[S.FED_BACK],
                                           created_by_id=unit_users.get(unit.pk) if by_unit else staff_id))
         if S.CARRIED_BACK in path:

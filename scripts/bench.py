@@ -253,7 +253,7 @@ def render(args, engine, sizes, seed_seconds, refresh_full, refresh_recent, live
             *[f"| {label} | {ms:.1f} | {q} |" for label, ms, q in live],
             "",
             "The live aggregate grows with the visits table (SPEC: 0.2–0.4 s at province scale on 2 cores); the "
-            "summary read grows only with the number of days × metric classes.",
+            "summary read grows only with months × metric classes × dimension values (flow rows are monthly).",
             "",
         ]
     lines.append(f"Whole benchmark run: {total:.0f} s.")

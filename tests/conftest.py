@@ -213,10 +213,11 @@ def celery_stack(transactional_db, settings, tmp_path):
         fs = tmp_path / "broker"
         (fs / "out").mkdir(parents=True)
         (fs / "processed").mkdir()
+        (fs / "control").mkdir()
         env["CELERY_BROKER_URL"] = broker
         env["CELERY_FS_BROKER_DIR"] = str(fs)
         transport_options = {"data_folder_in": str(fs / "out"), "data_folder_out": str(fs / "out"),
-                             "processed_folder": str(fs / "processed"), "store_processed": False}
+                             "processed_folder": str(fs / "processed"), "control_folder": str(fs / "control"), "store_processed": False}
     old = (app.conf.broker_url, app.conf.task_always_eager, app.conf.broker_transport_options)
     app.conf.update(broker_url=broker, task_always_eager=False, broker_transport_options=transport_options)
     app._pool = None

@@ -1,6 +1,7 @@
 """Staff admin for workstations; actions call services, querysets are scoped to the staff's committee."""
 
 from django.contrib import admin, messages
+from django.forms.models import BaseInlineFormSet
 
 from core.errors import DomainError
 
@@ -13,8 +14,19 @@ class ScopedAdmin(admin.ModelAdmin):
         return super().get_queryset(request).visible_to(request.user)
 
 
+class MembershipFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        committee_id = self.instance.committee_id
+        for form in self.forms:
+            member = form.cleaned_data.get("member") if hasattr(form, "cleaned_data") else None
+            if member is not None and committee_id and member.committee_id != committee_id:
+                form.add_error("member", f"{member.name}不属于本工作室所在的政协组织。")
+
+
 class MembershipInline(admin.TabularInline):
     model = WorkstationMembership
+    formset = MembershipFormSet
     extra = 0
     autocomplete_fields = ["member"]
     fields = ["member", "role", "started_on", "ended_on"]

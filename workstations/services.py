@@ -323,7 +323,8 @@ def visit_submit_public(*, workstation: Workstation, issue: str, category: str =
         raise DomainError("该工作室已停止运行，暂不接受留言。")
     if not (issue or "").strip():
         raise DomainError("请填写您要反映的问题。", field="issue")
-    intake_rate_check(client_hash)
+    if client_hash:  # staff entering an issue on someone's behalf pass no client
+        intake_rate_check(client_hash)
     try:
         with transaction.atomic():
             visit = Visit.objects.create(

@@ -46,11 +46,17 @@ def _date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
 
-@portal_task(name="workstations.month_end_check")
-def month_end_check_task(on: str | None = None) -> int:
+@portal_task(name="workstations.month_end_check", bind=True)
+def month_end_check_task(self, on: str | None = None) -> int:
+    """The month-end check for a given date (ISO) or today. Each run leaves a TaskRun row (an audit
+    of when the check ran; the check itself is idempotent, so a re-run sends nothing twice)."""
+    from core.models import TaskRun
+
     from .sweeps import month_end_check
 
-    return month_end_check(_date(on))
+    sent = month_end_check(_date(on))
+    TaskRun.objects.get_or_create(key=f"workstations.month_end_check:{on or 'today'}:{self.request.id}")
+    return sent
 
 
 @portal_task(name="workstations.reception_reminders")

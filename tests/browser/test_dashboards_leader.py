@@ -55,7 +55,7 @@ def test_leader_dashboard_on_demo_data(page, live_server, artifacts_dir, setting
     chart.scroll_into_view_if_needed()
     box = chart.bounding_box()
     page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
-    page.wait_for_url(re.compile(r".*/dashboard/list/points/.*ref=\d+.*"))
+    page.wait_for_url(re.compile(r".*/dashboard/list/points\.member/.*ref=\d+.*"))
     assert int(page.inner_text('[data-testid="drill-total"]')) == point["value"]
 
     # A roll-up on demand: the button queues it, the page polls its progress, the .xlsx downloads.

@@ -17,19 +17,23 @@ S = Consultation.Step
 
 
 def _retry(fn):
-    """SQLite lets one writer in at a time; the worker's sweeps write too. A refused write was rolled
-    back whole (services are atomic), so trying again is safe. PostgreSQL never needs it."""
+    """SQLite lets one writer in at a time and the worker's sweeps write too. A refused write was
+    rolled back whole (services are atomic), so trying again is safe. PostgreSQL never needs it."""
     from django.db import OperationalError
 
-    for attempt in range(20):
-        try:
-            return fn()
-        except OperationalError as exc:
-            if "locked" not in str(exc) or attempt == 19:
-                raise
-            import time
+    result = {}
 
-            time.sleep(0.25)
+    def attempt():
+        try:
+            result["value"] = fn()
+        except OperationalError as exc:
+            if "locked" not in str(exc):
+                raise
+            return False
+        return True
+
+    wait_for(attempt, timeout=30, message="the SQLite write lock")
+    return result["value"]
 
 
 def _sweep_runs(stack) -> int:

@@ -279,3 +279,50 @@ def test_each_disallowed_action_is_refused_on_page_and_api(client, env, step, ac
     r = api.post(f"/api/v1/consultations/{c.pk}/actions/{action}/", {}, format="json")
     assert r.status_code == 400 and r.json()["detail"] == message
     assert Consultation.objects.get(pk=c.pk).step == step
+
+
+def test_workstation_convenor_runs_only_their_workstations_consultations(client, env):
+    from tests.factories.workstations import make_team
+
+    team = make_team(env.committee, prefix="co_ws")
+    other = make_team(env.committee, prefix="co_ws2")
+    mine = make_consultation(env, title="工作室协商驿站", organiser="workstation", organiser_workstation=team.ws,
+                             venue_workstation=team.ws, format=Consultation.Format.STATION)
+    theirs = make_consultation(env, title="别的工作室协商", organiser="workstation", organiser_workstation=other.ws)
+    office = make_consultation(env, title="机关组织的协商")
+    client.force_login(team.convenor_user)
+    html = client.get(reverse("consultations:list")).content.decode()
+    assert "工作室协商驿站" in html and "别的工作室协商" not in html and "机关组织的协商" not in html
+    r = client.post(reverse("consultations:act", args=[mine.pk, "start_research"]), {}, follow=True)
+    assert Consultation.objects.get(pk=mine.pk).step == S.RESEARCHING
+    for c in (theirs, office):
+        assert client.post(reverse("consultations:act", args=[c.pk, "start_research"]), {}).status_code == 404
+    # The organiser of a workstation consultation is reminded as its convenor, not the office.
+    from consultations.services import organiser_user_ids
+
+    assert organiser_user_ids([mine])[mine.pk] == {team.convenor_user.pk}
+    assert env.staff.pk in organiser_user_ids([office])[office.pk]
+    assert r.status_code == 200
+
+
+def test_detail_page_query_count_is_constant(client, env, django_assert_num_queries):
+    from tests.factories import MemberFactory
+
+    c = advance(env, make_consultation(env), S.HELD)
+
+    def grow(n):
+        while c.participants.count() < n:
+            k = c.participants.count()
+            services.participant_add(consultation=c, kind="member", member=MemberFactory(committee=env.committee),
+                                     by=env.staff)
+            services.participant_add(consultation=c, kind="resident", name=f"村民{k}", by=env.staff)
+            services.outcome_add(consultation=c, text=f"事项{k}", handling_unit=env.unit, by=env.staff)
+
+    client.force_login(env.staff)
+    url = reverse("consultations:detail", args=[c.pk])
+    grow(5)
+    n = _count(client, url)
+    grow(50)
+    ContentType.objects.clear_cache()
+    with django_assert_num_queries(n):
+        assert client.get(url).status_code == 200

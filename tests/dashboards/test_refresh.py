@@ -36,7 +36,7 @@ def test_recent_refresh_leaves_older_days_alone_and_full_refresh_catches_up(worl
     from workstations.models import ReceptionDay
 
     ReceptionDay.objects.filter(workstation=world.W2, date=dt.date(2026, 10, 20)).update(date=dt.date(2026, 1, 20))
-    stats_refresh()  # the frequent sweep: last 70 days only
+    stats_refresh()  # the frequent sweep: the months of the last 35 days only
     assert _total("ws.reception_days", world.A) == 2  # the January copy is not yet counted
     stats_refresh(full=True)  # the daily sweep
     assert _total("ws.reception_days", world.A) == 3
@@ -102,3 +102,24 @@ def test_workday_index_follows_calendar_changes(world):
     o = dict(WorkdayIndex.objects.filter(day__in=[dt.date(2026, 9, 30), dt.date(2026, 10, 2)])
              .values_list("day", "ordinal"))
     assert o[dt.date(2026, 10, 2)] - o[dt.date(2026, 9, 30)] == 1
+
+
+def test_every_metric_refreshes_without_error(world):
+    from dashboards import metrics as M
+
+    written = stats_refresh(full=True)
+    assert set(written) == set(M.available()) == set(M.REGISTRY)
+    assert all(n >= 0 for n in written.values()), {c: n for c, n in written.items() if n < 0}
+
+
+def test_a_broken_metric_keeps_its_rows_and_the_others_refresh(world, monkeypatch):
+    from dashboards import metrics as M
+    from workstations.models import Visit
+
+    before = _total("ws.visits", world.A)
+    broken = M.REGISTRY["ws.visits"]
+    monkeypatch.setitem(M.REGISTRY, "ws.visits", M.Metric(**{**broken.__dict__, "day": "no_such_field"}))
+    Visit.objects.create(workstation=world.W1, received_on=dt.date(2026, 11, 19), issue="x")
+    written = stats_refresh(full=True)
+    assert written["ws.visits"] == -1 and written["ws.reception_days"] > 0
+    assert _total("ws.visits", world.A) == before

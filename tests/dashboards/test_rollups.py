@@ -128,3 +128,23 @@ def test_period_parsing(code, kind, start, end):
     p = parse_period(code)
     assert (p.kind, p.start, p.end, p.code) == (kind, start, end, code)
     assert p.previous().end == start - dt.timedelta(days=1)
+
+
+def test_rollup_list_query_count_is_constant(world, client, django_assert_num_queries):
+    from django.db import connection
+
+    from tests.dashboards.test_views import _count_queries
+
+    staff = make_user("roll_staff3", Role.STAFF, committee=world.A)
+    client.force_login(staff)
+    for i in range(1, 6):
+        rollup_request(committee=world.A, period=parse_period(f"2025-{i:02d}"))
+    client.get(reverse("dashboards:rollups"))
+    small = _count_queries(lambda: client.get(reverse("dashboards:rollups")))
+    for i in range(6, 13):
+        rollup_request(committee=world.A, period=parse_period(f"2025-{i:02d}"))
+    for q in range(1, 5):
+        rollup_request(committee=world.B, period=parse_period(f"2025-Q{q}"))
+    connection.queries_log.clear()
+    with django_assert_num_queries(small):
+        assert client.get(reverse("dashboards:rollups")).status_code == 200

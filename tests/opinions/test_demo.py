@@ -4,6 +4,7 @@ import random
 from collections import defaultdict
 
 import pytest
+from django.db import models
 
 from core.models import StateChange
 from members.services import point_rules_ensure
@@ -45,5 +46,10 @@ def test_demo_history_follows_the_transition_table_and_numbers_have_no_gaps(w):
     counts = OpinionReport.objects.outcome_counts()
     assert counts["resolved"] > counts["in_progress"] > counts["cannot_handle"]
     assert unit_inbox(user=w.unit_user).exists() or unit_inbox(user=w.other_unit_user).exists()
+    from opinions.models import UnitFeedback
+
+    unit_answers = UnitFeedback.objects.filter(unit__isnull=False)
+    assert unit_answers.exists() and not unit_answers.filter(forwarding__isnull=True).exists()
+    assert not unit_answers.exclude(forwarding__unit_id=models.F("unit_id")).exists()
     waiting = OpinionReport.objects.filter(status__in=["received", "forwarded_unit", "fed_back"])
     assert not waiting.filter(due_at__isnull=True).exists()

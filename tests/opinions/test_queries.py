@@ -71,3 +71,22 @@ def test_list_query_count_is_constant(w, name, django_assert_num_queries):
     grow(45)
     large = _count(call)
     assert small == large, f"{name}: {small} queries for 5 rows, {large} for 50"
+
+
+@pytest.mark.parametrize("who", ["staff", "leader", "member_user", "unit_user"])
+def test_report_page_query_count_does_not_grow_with_its_history(w, who):
+    report = report_at(w, "fed_back")
+    client = APIClient()
+    client.force_login(getattr(w, who))
+    url = f"/opinions/{report.pk}/"
+    api_url = f"/api/v1/opinion-reports/{report.pk}/"
+
+    def add(n):
+        for i in range(n):
+            services.opinion_report_instruct(report=report, by=w.leader, text=f"批示{i}")
+
+    add(2)
+    small = (_count(lambda: client.get(url)), _count(lambda: client.get(api_url)))
+    add(20)
+    large = (_count(lambda: client.get(url)), _count(lambda: client.get(api_url)))
+    assert small == large

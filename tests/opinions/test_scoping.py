@@ -114,3 +114,12 @@ def test_feedback_attachment_is_served_only_within_scope(w, client, settings, tm
     assert got.status_code == 200 and b"".join(got.streaming_content) == b"%PDF-1.4 test"
     client.force_login(w.other_unit_user)
     assert client.get(f"/opinions/feedback/{fb.pk}/attachment/").status_code == 404
+
+
+def test_next_parameter_never_redirects_off_site(w, client):
+    report = report_at(w, "received")
+    client.force_login(w.staff)
+    r = client.post(f"/opinions/{report.pk}/register/", {"category": "urban", "next": "https://evil.example/x"})
+    assert r["Location"] == f"/opinions/{report.pk}/"
+    r = client.post(f"/opinions/{report.pk}/reject/", {"note": "x", "next": "/opinions/office/"})
+    assert r["Location"] == "/opinions/office/"

@@ -5,7 +5,6 @@ import pytest
 
 from opinions import services
 from opinions.models import OpinionReport
-from tests.factories.opinions import report_at  # noqa: F401
 from workstations.models import Visit, Workstation
 from workstations.services import membership_add, visit_submit_public
 

@@ -188,3 +188,23 @@ def test_get_requests_never_write(client):
                 reverse("workstations:poster", args=[ws]), reverse("workstations:track", args=[visit.tracking_code])]:
         assert client.get(url).status_code == 200, url
     assert snapshot() == before
+
+
+def test_staff_admin_lists_only_their_committees_workstations(client):
+    from core.scoping import Role
+    from tests.factories import make_user
+
+    mine = make_team(prefix="adm1")
+    other = make_team(prefix="adm2")
+    staff = make_user("adminstaff", Role.STAFF, committee=mine.ws.committee, superuser=False)
+    from members.services import roles_ensure
+
+    roles_ensure()
+    client.force_login(staff)
+    html = client.get("/admin/workstations/workstation/").content.decode()
+    assert mine.ws.name in html and other.ws.name not in html
+    assert client.get(f"/admin/workstations/workstation/{other.ws.pk}/change/").status_code in (302, 404)
+    page = client.get(f"/admin/workstations/workstation/{mine.ws.pk}/change/")
+    assert page.status_code == 200 and mine.convenor.name in page.content.decode()
+    assert client.get("/admin/workstations/visit/").status_code == 200
+    assert client.get("/admin/workstations/receptionday/").status_code == 200

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.urls import reverse
 from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import Throttled
@@ -21,7 +22,8 @@ from ..models import ReceptionDay, Visit, Workstation
 from ..progress import progress_steps
 from .filters import ReceptionDayFilter, VisitFilter, WorkstationFilter
 from .serializers import (
-    PublicIntakeSerializer, ReceptionDaySerializer, ReceptionLogSerializer, VisitSerializer, WorkstationSerializer,
+    PublicIntakeSerializer, PublicVisitSerializer, ReceptionDaySerializer, ReceptionLogSerializer, VisitSerializer,
+    WorkstationSerializer,
 )
 
 
@@ -36,6 +38,7 @@ class WorkstationViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
         return selectors.workstation_list(user=self.request.user).prefetch_related(
             selectors.active_memberships_prefetch())
 
+    @extend_schema(request=ReceptionLogSerializer, responses={201: ReceptionDaySerializer})
     @action(detail=True, methods=["post"], url_path="log-reception", serializer_class=ReceptionLogSerializer)
     def log_reception(self, request, pk=None):
         """Log a held reception day (members present, visitors) — what the phone form does. Same
@@ -121,7 +124,11 @@ class PublicIntakeView(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
     throttle_classes: list = []  # checked after the idempotency replay, below
+    serializer_class = PublicIntakeSerializer
 
+    @extend_schema(request=PublicIntakeSerializer, responses={
+        201: PublicVisitSerializer, 200: OpenApiResponse(PublicVisitSerializer, description="同一幂等键的重复提交"),
+        400: OpenApiResponse(description="字段错误（中文）"), 429: OpenApiResponse(description="提交过于频繁")})
     def post(self, request):
         ser = PublicIntakeSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
@@ -151,7 +158,9 @@ class PublicTrackView(APIView):
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
+    serializer_class = PublicVisitSerializer
 
+    @extend_schema(responses={200: PublicVisitSerializer, 404: OpenApiResponse(description="没有找到这个查询码")})
     def get(self, request, code: str):
         visit = Visit.objects.select_related("workstation", "handling_unit").filter(
             tracking_code=code.strip().upper()).first()

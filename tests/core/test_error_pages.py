@@ -1,0 +1,16 @@
+import pytest
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+
+def test_csrf_failure_page_is_chinese():
+    response = Client(enforce_csrf_checks=True).post("/accounts/login/", {"username": "x", "password": "y"})
+    assert response.status_code == 403
+    assert "页面已过期" in response.content.decode()
+
+
+def test_not_found_page_is_chinese(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "未找到该页面" in response.content.decode()
