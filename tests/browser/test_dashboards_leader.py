@@ -75,3 +75,10 @@ def test_leader_dashboard_on_demo_data(page, live_server, artifacts_dir, setting
     page.goto(f"{live_server.url}/dashboard/?period={last_month}")
     shown = int(re.sub(r"\D", "", page.locator('[data-testid="figure-ws.reception_days"] .figure-value').inner_text()))
     assert overview[("委员工作室", "委员接待日")] == shown
+
+    # Leaders read it on a phone too: one column, nothing wider than the screen.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/dashboard/?period={year}")
+    page.wait_for_function("window.dashboardCharts && Object.keys(window.dashboardCharts).length >= %d" % len(CHARTS))
+    assert page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth") <= 1
+    page.screenshot(path=str(artifacts_dir / "dashboard-phone.png"), full_page=True)

@@ -10,7 +10,8 @@
   var instances = {};
   window.dashboardCharts = instances;
 
-  function option(spec) {
+  function option(spec, el) {
+    var narrow = el.clientWidth < 600;
     var base = { color: PALETTE, title: { text: spec.title, left: "left", textStyle: { fontSize: 14 } },
                  tooltip: { trigger: spec.type === "pie" ? "item" : "axis" },
                  legend: { top: 24, type: "scroll" }, grid: { top: 60, left: 50, right: 20, bottom: 40, containLabel: true } };
@@ -24,7 +25,10 @@
       return base;
     }
     var horizontal = spec.type === "hbar";
-    var categoryAxis = { type: "category", data: spec.categories, axisLabel: { interval: 0, rotate: horizontal ? 0 : (spec.categories.length > 8 ? 35 : 0) } };
+    var crowded = spec.categories.length > (narrow ? 5 : 8);
+    var categoryAxis = { type: "category", data: spec.categories,
+                         axisLabel: { interval: horizontal || !narrow ? 0 : "auto", rotate: horizontal ? 0 : (crowded ? 40 : 0),
+                                      fontSize: narrow ? 10 : 12 } };
     var valueAxis = { type: "value", minInterval: 1 };
     base.xAxis = horizontal ? valueAxis : categoryAxis;
     var twoAxes = !horizontal && spec.series.some(function (s) { return s.axis === 1; });
@@ -43,7 +47,7 @@
     var el = document.querySelector('[data-chart="' + spec.id + '"]');
     if (!el) { return; }
     var chart = echarts.init(el, null, { renderer: "canvas" });
-    chart.setOption(option(spec));
+    chart.setOption(option(spec, el));
     chart.on("click", function (params) {
       if (params.data && params.data.link) { window.location.href = params.data.link; }
     });
