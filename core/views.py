@@ -17,8 +17,9 @@ def home(request):
         target = "dashboards:home" if _has_url("dashboards:home") else "admin:index"
         return redirect(target)
     if s.unit_id:
-        if _has_url("opinions:unit-inbox"):
-            return redirect("opinions:unit-inbox")
+        for target in ("dashboards:unit-home", "opinions:unit-inbox"):
+            if _has_url(target):
+                return redirect(target)
     if s.member_id and _has_url("workstations:my"):
         return redirect("workstations:my")
     return render(request, "core/home.html")

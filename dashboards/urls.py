@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_unit
 
 app_name = "dashboards"
 
@@ -13,4 +13,5 @@ urlpatterns = [
     path("dashboard/rollups/new/", views.rollup_create, name="rollup-create"),
     path("dashboard/rollups/<int:pk>/status/", views.rollup_status, name="rollup-status"),
     path("dashboard/rollups/<int:pk>/download/", views.rollup_download, name="rollup-download"),
+    path("unit/", views_unit.unit_home, name="unit-home"),
 ]

@@ -69,11 +69,11 @@ def test_resident_issue_travels_to_the_unit_and_back_to_the_tracking_page(browse
             s.wait_for_selector("text=已转办。")
             assert "已转交承办单位" in s.locator("[data-testid=status]").inner_text()
 
-            # 4. The unit answers from its inbox (its home page).
+            # 4. The unit answers from its opinions inbox (also listed on its /unit/ workbench).
             uctx, u = _context_page(browser, phone=False)
             try:
                 browser_login(u, live_server, "op_unit")
-                u.goto(f"{live_server.url}/")
+                u.goto(f"{live_server.url}/opinions/unit/")
                 u.wait_for_selector("[data-testid=unit-inbox]")
                 u.click("[data-testid=unit-inbox] a")
                 u.fill("[data-testid=feedback-form] textarea[name=content]", "已督促物业对3号楼外墙进行防水修复，已完工。")

@@ -14,3 +14,10 @@ def test_not_found_page_is_chinese(client):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert "未找到该页面" in response.content.decode()
+
+
+def test_front_page_leads_the_public_to_tracking_and_open_proposals(client):
+    page = client.get("/").content.decode()
+    assert 'href="/t/"' in page and 'href="/p/proposals/"' in page
+    assert client.get("/t/").status_code == 200
+    assert client.get("/p/proposals/").status_code == 200

@@ -71,7 +71,7 @@ def test_unit_inbox_is_sorted_by_due_date_and_is_the_units_home(w, client):
     early = report_at(w, "forwarded_unit", title="先交办")
     OpinionReport.objects.filter(pk=early.pk).update(due_at=late.due_at - dt.timedelta(days=3))
     client.force_login(w.unit_user)
-    assert client.get("/")["Location"] == "/opinions/unit/"
+    assert client.get("/")["Location"] == "/unit/"  # the combined unit workbench
     page = client.get("/opinions/unit/").content.decode()
     assert page.index("先交办") < page.index("后交办")
     assert "承办单位反馈社情民意" in page  # every due date shows its explanation
