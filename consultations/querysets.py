@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from core.scoping import user_scope
+from core.scoping import ScopedQuerySet, user_scope
 
 
 def convenor_workstation_ids(user) -> list[int]:
@@ -51,16 +50,9 @@ class DueQuerySetMixin:
         return self.filter(**{f"{self.due_field}__gte": now, f"{self.due_field}__lt": now + dt.timedelta(days=days)})
 
 
-class ConsultationQuerySet(DueQuerySetMixin, models.QuerySet):
-    def visible_to(self, user):
-        s = user_scope(user)
-        if s.is_superuser:
-            return self
-        if not s.authenticated:
-            return self.none()
+class ConsultationQuerySet(DueQuerySetMixin, ScopedQuerySet):
+    def scope_q(self, s, user) -> Q:
         q = Q(pk__in=[])
-        if s.is_office:
-            q |= s.committee_q("committee")
         if s.member_id:
             q |= member_consultation_q(s.member_id)
         ws = convenor_workstation_ids(user)
@@ -71,7 +63,7 @@ class ConsultationQuerySet(DueQuerySetMixin, models.QuerySet):
 
             q |= Q(pk__in=Outcome.objects.filter(handling_unit_id=s.unit_id).exclude(
                 status=Outcome.Status.DRAFT).values("consultation_id"))
-        return self.filter(q)
+        return q
 
     def managed_by(self, user):
         """What the user may run step by step: staff their committee's, convenors their workstations'."""
@@ -92,16 +84,9 @@ class ConsultationQuerySet(DueQuerySetMixin, models.QuerySet):
         return self.filter(step__in=Consultation.OPEN_STEPS)
 
 
-class TopicQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        s = user_scope(user)
-        if s.is_superuser:
-            return self
-        if not s.authenticated:
-            return self.none()
+class TopicQuerySet(ScopedQuerySet):
+    def scope_q(self, s, user) -> Q:
         q = Q(pk__in=[])
-        if s.is_office:
-            q |= s.committee_q("committee")
         if s.member_id:
             from .models import Consultation
 
@@ -111,33 +96,24 @@ class TopicQuerySet(models.QuerySet):
             from .models import Consultation
 
             q |= Q(pk__in=Consultation.objects.visible_to(user).values("topic_id"))
-        return self.filter(q)
+        return q
 
     def on_menu(self):
         return self.filter(menu__isnull=False)
 
 
-class TopicCommentQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        s = user_scope(user)
-        if s.is_superuser:
-            return self
-        return self.filter(s.committee_q("topic__committee"))
+class TopicCommentQuerySet(ScopedQuerySet):
+    office_path = "topic__committee"
 
     def public(self):
         return self.filter(status="approved")
 
 
-class OutcomeQuerySet(DueQuerySetMixin, models.QuerySet):
-    def visible_to(self, user):
-        s = user_scope(user)
-        if s.is_superuser:
-            return self
-        if not s.authenticated:
-            return self.none()
+class OutcomeQuerySet(DueQuerySetMixin, ScopedQuerySet):
+    office_path = "consultation__committee"
+
+    def scope_q(self, s, user) -> Q:
         q = Q(pk__in=[])
-        if s.is_office:
-            q |= s.committee_q("consultation__committee")
         if s.unit_id:
             q |= Q(handling_unit_id=s.unit_id) & ~Q(status="draft")
         if s.member_id:
@@ -147,53 +123,33 @@ class OutcomeQuerySet(DueQuerySetMixin, models.QuerySet):
         ws = convenor_workstation_ids(user)
         if ws:
             q |= Q(consultation__organiser_workstation_id__in=ws) | Q(consultation__venue_workstation_id__in=ws)
-        return self.filter(q)
+        return q
 
     def open(self):
         return self.filter(status__in=["assigned", "in_progress"])
 
 
-class FollowUpVisitQuerySet(DueQuerySetMixin, models.QuerySet):
-    def visible_to(self, user):
-        s = user_scope(user)
-        if s.is_superuser:
-            return self
-        if not s.authenticated:
-            return self.none()
-        q = Q(pk__in=[])
-        if s.is_office:
-            q |= s.committee_q("consultation__committee")
+class FollowUpVisitQuerySet(DueQuerySetMixin, ScopedQuerySet):
+    office_path = "consultation__committee"
+
+    def scope_q(self, s, user) -> Q:
         if s.member_id or convenor_workstation_ids(user):
             from .models import Consultation
 
-            q |= Q(consultation__in=Consultation.objects.visible_to(user).values("pk"))
-        return self.filter(q)
+            return Q(consultation__in=Consultation.objects.visible_to(user).values("pk"))
+        return Q(pk__in=[])
 
     def open(self):
         return self.filter(held_on__isnull=True)
 
 
-class DutyMenuQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        s = user_scope(user)
-        if s.is_superuser:
-            return self
-        q = Q(pk__in=[])
-        if s.is_office:
-            q |= s.committee_q("committee")
-        if s.member_id:
-            q |= Q(is_published=True, committee_id=s.committee_id)
-        return self.filter(q)
+class DutyMenuQuerySet(ScopedQuerySet):
+    def scope_q(self, s, user) -> Q:
+        return Q(is_published=True, committee_id=s.committee_id) if s.member_id else Q(pk__in=[])
 
 
-class MenuClaimQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        s = user_scope(user)
-        if s.is_superuser:
-            return self
-        q = Q(pk__in=[])
-        if s.is_office:
-            q |= s.committee_q("topic__committee")
-        if s.member_id:
-            q |= Q(member_id=s.member_id)
-        return self.filter(q)
+class MenuClaimQuerySet(ScopedQuerySet):
+    office_path = "topic__committee"
+
+    def scope_q(self, s, user) -> Q:
+        return Q(member_id=s.member_id) if s.member_id else Q(pk__in=[])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.db import models
 from django.db.models import Q
 
 
@@ -100,6 +101,23 @@ def user_scope(user) -> Scope:
     )
     user._portal_scope = scope
     return scope
+
+
+class ScopedQuerySet(models.QuerySet):
+    """Base of every ``visible_to(user)``: superusers see all; staff and leaders see the rows whose
+    committee (at ``office_path``) is in their committee tree; ``scope_q`` adds what members,
+    convenors, units or the public see of this model. Subclasses only state those differences."""
+
+    office_path = "committee"
+
+    def scope_q(self, scope: Scope, user) -> Q:
+        return Q(pk__in=[])
+
+    def visible_to(self, user):
+        scope = user_scope(user)
+        if scope.is_superuser:
+            return self
+        return self.filter(scope.committee_q(self.office_path) | self.scope_q(scope, user))
 
 
 def get_visible_or_404(queryset, user, **lookup):

@@ -3,7 +3,7 @@
 from django.db import models
 from django.db.models import Q
 
-from core.scoping import Role, user_scope
+from core.scoping import Role, ScopedQuerySet, user_scope
 
 
 class CommitteeQuerySet(models.QuerySet):
@@ -43,34 +43,24 @@ class PlenarySessionQuerySet(CommitteeOwnedQuerySet):
     committee_path = "term__committee"
 
 
-class MemberQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        s = user_scope(user)
-        if s.is_superuser:
-            return self
-        q = Q(pk__in=[])
-        if s.is_office:
-            q |= s.committee_q("committee")
-        if s.member_id:
-            q |= Q(pk=s.member_id)
-        return self.filter(q)
+class MemberQuerySet(ScopedQuerySet):
+    def scope_q(self, s, user) -> Q:
+        return Q(pk=s.member_id) if s.member_id else Q(pk__in=[])
 
     def active(self):
         return self.filter(is_active=True)
 
 
-class AssignmentQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        s = user_scope(user)
-        if s.is_superuser:
-            return self
-        q = Q(pk__in=[])
-        if s.is_office:
-            q |= s.committee_q("member__committee")
-        if s.member_id:
-            q |= Q(member_id=s.member_id)
-        return self.filter(q)
+class OwnMemberRowsQuerySet(ScopedQuerySet):
+    """Rows about one member (assignments, points): the office by committee, the member their own."""
 
+    office_path = "member__committee"
+
+    def scope_q(self, s, user) -> Q:
+        return Q(member_id=s.member_id) if s.member_id else Q(pk__in=[])
+
+
+class AssignmentQuerySet(OwnMemberRowsQuerySet):
     def active(self, on=None):
         from django.utils import timezone
 
@@ -98,17 +88,8 @@ class RosterImportQuerySet(models.QuerySet):
         return self.filter(s.committee_q("committee"))
 
 
-class PointEntryQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        s = user_scope(user)
-        if s.is_superuser:
-            return self
-        q = Q(pk__in=[])
-        if s.is_office:
-            q |= s.committee_q("member__committee")
-        if s.member_id:
-            q |= Q(member_id=s.member_id)
-        return self.filter(q)
+class PointEntryQuerySet(OwnMemberRowsQuerySet):
+    pass
 
 
 __all__ = ["Role"]

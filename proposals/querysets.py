@@ -8,20 +8,15 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from core.scoping import user_scope
+from core.scoping import ScopedQuerySet
 
 # Statuses in which a unit still owes an answer for the current round.
 ANSWERING = ("assigned", "rehandling")
 
 
-class ProposalQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        s = user_scope(user)
-        if s.is_superuser:
-            return self
+class ProposalQuerySet(ScopedQuerySet):
+    def scope_q(self, s, user) -> Q:
         q = Q(pk__in=[])
-        if s.is_office:
-            q |= s.committee_q("committee")
         if s.member_id:
             from .models import ProposalCosigner
 
@@ -31,7 +26,7 @@ class ProposalQuerySet(models.QuerySet):
             from .models import UnitAssignment
 
             q |= Q(pk__in=UnitAssignment.objects.filter(unit_id=s.unit_id).values("proposal_id"))
-        return self.filter(q)
+        return q
 
     def overdue(self, now: dt.datetime | None = None):
         return self.filter(due_at__lt=now or timezone.now()).exclude(
@@ -45,17 +40,11 @@ class ProposalQuerySet(models.QuerySet):
         return self.filter(number__isnull=False)
 
 
-class UnitAssignmentQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        s = user_scope(user)
-        if s.is_superuser:
-            return self
-        q = Q(pk__in=[])
-        if s.is_office:
-            q |= s.committee_q("proposal__committee")
-        if s.unit_id:
-            q |= Q(unit_id=s.unit_id)
-        return self.filter(q)
+class UnitAssignmentQuerySet(ScopedQuerySet):
+    office_path = "proposal__committee"
+
+    def scope_q(self, s, user) -> Q:
+        return Q(unit_id=s.unit_id) if s.unit_id else Q(pk__in=[])
 
     def current(self):
         """Assignments of each proposal's current round."""
@@ -71,37 +60,32 @@ class UnitAssignmentQuerySet(models.QuerySet):
         return self.awaiting_answer().filter(due_at__lt=now or timezone.now())
 
 
-class PublicOpeningQuerySet(models.QuerySet):
+class PublicOpeningQuerySet(ScopedQuerySet):
+    """Staff manage openings of their committee; everyone (the public included) sees open ones."""
+
+    office_path = "proposal__committee"
+
     def public(self):
         return self.filter(is_open=True)
 
-    def visible_to(self, user):
-        """Staff manage openings of their committee; everyone (the public included) sees open ones."""
-        s = user_scope(user)
-        if s.is_superuser:
-            return self
-        q = Q(is_open=True)
-        if s.is_office:
-            q |= s.committee_q("proposal__committee")
-        return self.filter(q)
+    def scope_q(self, s, user) -> Q:
+        return Q(is_open=True)
 
 
-class PublicCommentQuerySet(models.QuerySet):
+class PublicCommentQuerySet(ScopedQuerySet):
+    """The public sees approved comments on open proposals; office staff moderate their
+    committee's; a unit sees the comments on proposals assigned to it (to reply)."""
+
+    office_path = "opening__proposal__committee"
+
     def approved(self):
         return self.filter(status="approved")
 
-    def visible_to(self, user):
-        """The public sees approved comments on open proposals; office staff moderate their
-        committee's; a unit sees the comments on proposals assigned to it (to reply)."""
-        s = user_scope(user)
-        if s.is_superuser:
-            return self
+    def scope_q(self, s, user) -> Q:
         q = Q(status="approved", opening__is_open=True)
-        if s.is_office:
-            q |= s.committee_q("opening__proposal__committee")
         if s.unit_id:
             from .models import UnitAssignment
 
             q |= Q(status="approved", opening__proposal_id__in=UnitAssignment.objects.filter(
                 unit_id=s.unit_id).values("proposal_id"))
-        return self.filter(q)
+        return q

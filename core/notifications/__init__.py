@@ -45,9 +45,15 @@ def notify_rows(rows: list[Notification], *, deliver: bool = True) -> int:
     dropped by the unique constraint."""
     if not rows:
         return 0
-    before = Notification.objects.count()
+    # One timestamp marks this batch, so counting what was really inserted (conflicts are dropped
+    # silently) reads only this batch's recipients, not the whole, ever-growing table.
+    stamp = timezone.now()
+    for row in rows:
+        row.created_at = stamp
     Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
-    created = Notification.objects.count() - before
+    created = Notification.objects.filter(
+        recipient_id__in={row.recipient_id for row in rows}, created_at=stamp
+    ).count()
     if created and deliver:
         from core.outbox import outbox_enqueue
 

@@ -27,7 +27,7 @@ def test_policy_row_overrides_setting_and_explains_itself():
     due = compute_due("opinion.registration", dt.date(2026, 11, 26))
     assert due.on == dt.date(2026, 12, 1)
     assert "3个工作日" in due.explanation and "2026-12-01" in due.explanation
-    DeadlinePolicy.objects.create(code="opinion.registration", name="社情民意登记", days=5, day_kind="calendar")
+    DeadlinePolicy.objects.create(code="opinion.registration", name="社情民意登记", days=10, day_kind="calendar")
     due = compute_due("opinion.registration", dt.date(2026, 11, 26))
-    assert due.on == dt.date(2026, 12, 1)
-    assert "5个自然日" in due.explanation
+    assert due.on == dt.date(2026, 12, 6)
+    assert "10个自然日" in due.explanation
