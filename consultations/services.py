@@ -5,7 +5,6 @@ with ``workflow.action_refusal`` before anything is written."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
 import re
 
@@ -20,6 +19,7 @@ from core.deadlines import compute_due, end_of_day
 from core.errors import DomainError
 from core.notifications import notify
 from core.outbox import outbox_enqueue
+from core.ratelimit import cache_rate_exceeded
 from core.scoping import Role
 from core.timeline import timeline_record
 from members.models import HandlingUnit, Member
@@ -546,29 +546,10 @@ def outcome_convert(*, outcome: Outcome, kind: str, by=None, member: Member | No
 
 # --- Public comments on online consultations ------------------------------------------------------
 
-def parse_rate(rate: str) -> tuple[int, int]:
-    """"5/10m" → (5, 600)."""
-    count, _, window = rate.partition("/")
-    unit = window[-1:]
-    n = int(window[:-1] or 1) if unit in "smhd" else int(window or 1)
-    seconds = {"s": 1, "m": 60, "h": 3600, "d": 86400}.get(unit, 1) * n
-    return int(count), seconds
-
-
 def comment_rate_check(client: str) -> None:
-    """At most CONSULTATION_COMMENT_RATE comments per client address. The counter lives in the cache;
-    when the cache (Redis) is down the comment is accepted — it is held for moderation anyway."""
-    from django.core.cache import cache
-
-    limit, window = parse_rate(settings.CONSULTATION_COMMENT_RATE)
-    key = "consultations:comment-rate:" + hashlib.sha256(client.encode()).hexdigest()[:32]
-    try:
-        cache.add(key, 0, window)
-        count = cache.incr(key)
-    except Exception as exc:  # cache unavailable: do not fail the public form
-        log.warning("comment rate limit skipped, cache unavailable: %s", exc)
-        return
-    if count > limit:
+    """At most CONSULTATION_COMMENT_RATE comments per client address (core.ratelimit; accepted when
+    the cache is down — comments are held for moderation anyway)."""
+    if cache_rate_exceeded("consultations:comment", client, settings.CONSULTATION_COMMENT_RATE):
         raise DomainError("提交过于频繁，请稍后再试。", code="rate_limited")
 
 

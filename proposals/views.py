@@ -7,12 +7,10 @@ Views are thin: they read through selectors, write through services, and turn a 
 from __future__ import annotations
 
 import logging
-import re
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -22,6 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
+from core.ratelimit import cache_rate_exceeded
 from core.scoping import Role, user_scope
 from core.timeline import timeline_for
 from members.models import HandlingUnit
@@ -581,25 +580,10 @@ def _client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
-def _parse_rate(rate: str) -> tuple[int, int]:
-    """"5/10m" → (5, 600): at most 5 per 10 minutes."""
-    m = re.fullmatch(r"\s*(\d+)\s*/\s*(\d*)\s*([smhd]?)\s*", rate or "")
-    if not m:
-        return 5, 600
-    return int(m[1]), int(m[2] or 1) * {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}[m[3]]
-
-
 def rate_limited(request, scope: str = "comment") -> bool:
-    """Per-address limit in the cache. If the cache (Redis) is down, let the comment through:
-    moderation holds every comment anyway, and a resident must never see a 500."""
-    limit, window = _parse_rate(settings.PROPOSAL_COMMENT_RATE)
-    key = f"proposals:rate:{scope}:{_client_ip(request)}"
-    try:
-        cache.add(key, 0, timeout=window)
-        return cache.incr(key) > limit
-    except Exception as exc:  # noqa: BLE001 - any cache failure means "not limited"
-        log.warning("rate limit cache unavailable, allowing: %s", exc)
-        return False
+    """Per-address limit (core.ratelimit); fails open when the cache is down — moderation holds
+    every comment anyway, and a resident must never see a 500."""
+    return cache_rate_exceeded(f"proposals:{scope}", _client_ip(request), settings.PROPOSAL_COMMENT_RATE)
 
 
 def public_list(request):

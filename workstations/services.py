@@ -6,7 +6,6 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import hashlib
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -15,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.ratelimit import parse_rate  # noqa: F401 - re-exported for callers and tests
 from core.errors import DomainError
 from core.outbox import outbox_enqueue
 
@@ -284,18 +284,6 @@ def client_hash_for(request) -> str:
         if fwd:
             addr = fwd.split(",")[0].strip()
     return hashlib.sha256(f"{settings.SECRET_KEY}:intake:{addr}".encode()).hexdigest()[:40]
-
-
-_RATE_RE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*$")
-_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-
-
-def parse_rate(rate: str) -> tuple[int, int]:
-    """"10/10m" → (10, 600): at most 10 submissions per 600 seconds."""
-    m = _RATE_RE.match(rate or "")
-    if not m:
-        raise ValueError(f"bad rate {rate!r}; expected like '10/10m'")
-    return int(m.group(1)), int(m.group(2) or 1) * _UNIT_SECONDS[m.group(3)]
 
 
 def intake_rate_check(client_hash: str, *, now: dt.datetime | None = None) -> None:
