@@ -7,7 +7,7 @@ from rest_framework import permissions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from .errors import DomainError
+from .errors import DomainError, Forbidden
 from .scoping import user_scope
 
 
@@ -18,15 +18,17 @@ class ErrorCode:
     INVALID_TRANSITION = "invalid_transition"
     GUARD_FAILED = "guard_failed"
     NOT_FOUND = "not_found"
+    FORBIDDEN = "forbidden"
     RATE_LIMITED = "rate_limited"
 
 
 def exception_handler(exc, context):
     if isinstance(exc, DomainError):
+        code = status.HTTP_403_FORBIDDEN if isinstance(exc, Forbidden) else status.HTTP_400_BAD_REQUEST
         payload = {"detail": exc.message, "code": exc.code}
         if exc.field:
             payload = {exc.field: [exc.message], "code": exc.code, "detail": exc.message}
-        return Response(payload, status=status.HTTP_400_BAD_REQUEST)
+        return Response(payload, status=code)
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "message_dict"):
             return Response(exc.message_dict, status=status.HTTP_400_BAD_REQUEST)

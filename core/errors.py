@@ -6,3 +6,10 @@ class DomainError(Exception):
         self.message = message
         self.code = code
         self.field = field
+
+
+class Forbidden(DomainError):
+    """The user's role may not do this (pages and API answer 403, not 400)."""
+
+    def __init__(self, message: str = "您没有权限执行此操作。", *, code: str = "forbidden", field: str | None = None):
+        super().__init__(message, code=code, field=field)
