@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from core.deadlines import is_overdue
 from core.models import AuditedModel
 
 from . import querysets as qs
@@ -198,6 +199,10 @@ class Consultation(AuditedModel):
         return self.title
 
     @property
+    def is_overdue(self) -> bool:
+        return is_overdue(self.due_at, is_open=self.step in self.OPEN_STEPS)
+
+    @property
     def is_online(self) -> bool:
         return self.format in self.ONLINE_FORMATS
 
@@ -330,7 +335,7 @@ class Outcome(AuditedModel):
 
     @property
     def is_overdue(self) -> bool:
-        return self.status in self.OPEN and self.due_at is not None and self.due_at < timezone.now()
+        return is_overdue(self.due_at, is_open=self.status in self.OPEN)
 
 
 class FollowUpVisit(AuditedModel):

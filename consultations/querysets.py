@@ -5,11 +5,9 @@ comments of online consultations."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.db.models import Q
-from django.utils import timezone
 
+from core.deadlines import DeadlineQuerySetMixin
 from core.scoping import ScopedQuerySet, user_scope
 
 
@@ -39,18 +37,7 @@ def member_consultation_q(member_id: int) -> Q:
         pk__in=Participant.objects.filter(member_id=member_id).values("consultation_id"))
 
 
-class DueQuerySetMixin:
-    due_field = "due_at"
-
-    def overdue(self, now: dt.datetime | None = None):
-        return self.filter(**{f"{self.due_field}__lt": now or timezone.now()})
-
-    def due_within(self, days: int, now: dt.datetime | None = None):
-        now = now or timezone.now()
-        return self.filter(**{f"{self.due_field}__gte": now, f"{self.due_field}__lt": now + dt.timedelta(days=days)})
-
-
-class ConsultationQuerySet(DueQuerySetMixin, ScopedQuerySet):
+class ConsultationQuerySet(DeadlineQuerySetMixin, ScopedQuerySet):
     def scope_q(self, s, user) -> Q:
         q = Q(pk__in=[])
         if s.member_id:
@@ -78,10 +65,11 @@ class ConsultationQuerySet(DueQuerySetMixin, ScopedQuerySet):
             q |= Q(organiser_workstation_id__in=ws)
         return self.filter(q)
 
-    def open(self):
+    def open_q(self) -> Q:
+        """Open: a step of the loop still under way (not closed, not handed to a new round)."""
         from .models import Consultation
 
-        return self.filter(step__in=Consultation.OPEN_STEPS)
+        return Q(step__in=Consultation.OPEN_STEPS)
 
 
 class TopicQuerySet(ScopedQuerySet):
@@ -109,8 +97,9 @@ class TopicCommentQuerySet(ScopedQuerySet):
         return self.filter(status="approved")
 
 
-class OutcomeQuerySet(DueQuerySetMixin, ScopedQuerySet):
+class OutcomeQuerySet(DeadlineQuerySetMixin, ScopedQuerySet):
     office_path = "consultation__committee"
+    unit_field = "handling_unit_id"
 
     def scope_q(self, s, user) -> Q:
         q = Q(pk__in=[])
@@ -125,11 +114,14 @@ class OutcomeQuerySet(DueQuerySetMixin, ScopedQuerySet):
             q |= Q(consultation__organiser_workstation_id__in=ws) | Q(consultation__venue_workstation_id__in=ws)
         return q
 
-    def open(self):
-        return self.filter(status__in=["assigned", "in_progress"])
+    def open_q(self) -> Q:
+        """Open: sent to the unit and not yet reported done or impossible."""
+        from .models import Outcome
+
+        return Q(status__in=Outcome.OPEN)
 
 
-class FollowUpVisitQuerySet(DueQuerySetMixin, ScopedQuerySet):
+class FollowUpVisitQuerySet(DeadlineQuerySetMixin, ScopedQuerySet):
     office_path = "consultation__committee"
 
     def scope_q(self, s, user) -> Q:
@@ -139,8 +131,9 @@ class FollowUpVisitQuerySet(DueQuerySetMixin, ScopedQuerySet):
             return Q(consultation__in=Consultation.objects.visible_to(user).values("pk"))
         return Q(pk__in=[])
 
-    def open(self):
-        return self.filter(held_on__isnull=True)
+    def open_q(self) -> Q:
+        """Open: scheduled and not yet held."""
+        return Q(held_on__isnull=True)
 
 
 class DutyMenuQuerySet(ScopedQuerySet):

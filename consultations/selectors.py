@@ -72,7 +72,12 @@ def follow_up_list(*, user):
 
 def overdue_follow_ups(*, user):
     """The leaders' list: follow-up visits not held by their due date."""
-    return follow_up_list(user=user).filter(held_on__isnull=True).overdue().order_by("due_at")
+    return follow_up_list(user=user).overdue().order_by("due_at")
+
+
+def overdue_outcomes(*, user):
+    """The leaders' list: outcome items sent to a unit and not reported by their due date."""
+    return outcome_list(user=user).overdue().order_by("due_at", "pk")
 
 
 def topic_list(*, user):
@@ -119,3 +124,69 @@ def menu_topics(*, menu: DutyMenu, member_id: int | None = None):
 
 def menu_claims(*, user):
     return MenuClaim.objects.visible_to(user).select_related("topic", "topic__menu", "member")
+
+
+# --- Who is told about what: one function per item type, shared by services and sweeps ------------
+
+def organiser_user_ids(consultations) -> dict[int, set[int]]:
+    """consultation id → the users who organise it: the organising workstation's convenors (its lead
+    when it has none), else the committee's office staff."""
+    from core.recipients import committee_user_ids
+    from workstations.selectors import convenor_user_ids
+
+    consultations = list(consultations)
+    staff = committee_user_ids(c.committee_id for c in consultations)
+    ws = convenor_user_ids({c.organiser_workstation_id for c in consultations if c.organiser_workstation_id})
+    return {c.pk: (ws.get(c.organiser_workstation_id, set()) if c.organiser_workstation_id else set())
+            or staff.get(c.committee_id, set()) for c in consultations}
+
+
+def office_user_ids(consultations) -> dict[int, set[int]]:
+    """consultation id → its committee's office staff (told when research or minutes are late)."""
+    from core.recipients import committee_user_ids
+
+    consultations = list(consultations)
+    staff = committee_user_ids(c.committee_id for c in consultations)
+    return {c.pk: staff.get(c.committee_id, set()) for c in consultations}
+
+
+def research_lead_user_ids(consultations) -> dict[int, set[int]]:
+    """consultation id → the research lead's login (the chair's when no lead is set); needs
+    ``lead_member`` and ``chair`` loaded."""
+    out = {}
+    for c in consultations:
+        lead = c.lead_member or c.chair
+        out[c.pk] = {lead.user_id} if lead is not None and lead.user_id else set()
+    return out
+
+
+def outcome_unit_user_ids(outcomes) -> dict[int, set[int]]:
+    """outcome id → the logins of the unit that handles it (reminders and assignment notices)."""
+    from core.recipients import unit_user_ids
+
+    outcomes = list(outcomes)
+    units = unit_user_ids(o.handling_unit_id for o in outcomes)
+    return {o.pk: units.get(o.handling_unit_id, set()) for o in outcomes}
+
+
+def outcome_escalation_user_ids(outcomes) -> dict[int, set[int]]:
+    """outcome id → who hears of a late item: its unit and the committee's leaders; needs
+    ``consultation`` loaded."""
+    from core.recipients import committee_user_ids
+    from core.scoping import Role
+
+    outcomes = list(outcomes)
+    units = outcome_unit_user_ids(outcomes)
+    leaders = committee_user_ids((o.consultation.committee_id for o in outcomes), Role.LEADER)
+    return {o.pk: units[o.pk] | leaders.get(o.consultation.committee_id, set()) for o in outcomes}
+
+
+def follow_up_escalation_user_ids(visits) -> dict[int, set[int]]:
+    """follow-up visit id → the committee's leaders (a visit not held in time goes on their list);
+    needs ``consultation`` loaded."""
+    from core.recipients import committee_user_ids
+    from core.scoping import Role
+
+    visits = list(visits)
+    leaders = committee_user_ids((v.consultation.committee_id for v in visits), Role.LEADER)
+    return {v.pk: leaders.get(v.consultation.committee_id, set()) for v in visits}

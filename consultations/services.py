@@ -9,7 +9,6 @@ import logging
 import re
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -19,8 +18,7 @@ from core.deadlines import compute_due, end_of_day
 from core.errors import DomainError
 from core.notifications import notify
 from core.outbox import outbox_enqueue
-from core.ratelimit import cache_rate_exceeded
-from core.scoping import Role
+from core.ratelimit import cache_rate_check
 from core.timeline import timeline_record
 from members.models import HandlingUnit, Member
 from members.services import points_credit
@@ -29,59 +27,12 @@ from .models import (
     Consultation, DutyMenu, FollowUpVisit, MenuClaim, Minutes, Outcome, Participant, ResearchTask, Topic,
     TopicComment,
 )
+# Who is told about what: one function per item type in selectors, shared with the sweeps.
+from .selectors import organiser_user_ids, outcome_unit_user_ids
 from .workflow import action_refusal, consultation_workflow, outcome_workflow
 
 log = logging.getLogger(__name__)
 S = Consultation.Step
-
-
-# --- Recipients (set-based, shared with sweeps) ---------------------------------------------------
-
-def staff_user_ids(committee_ids, role: str = Role.STAFF) -> dict[int, set[int]]:
-    """committee id → user ids of its office staff (or leaders), in one query."""
-    User = get_user_model()
-    rows = User.objects.filter(is_active=True, groups__name=role,
-                               portal_profile__committee_id__in=list(set(committee_ids))).values_list(
-        "portal_profile__committee_id", "pk")
-    out: dict[int, set[int]] = {}
-    for cid, uid in rows:
-        out.setdefault(cid, set()).add(uid)
-    return out
-
-
-def unit_user_ids(unit_ids) -> dict[int, set[int]]:
-    User = get_user_model()
-    rows = User.objects.filter(is_active=True, portal_profile__handling_unit_id__in=list(set(unit_ids))).values_list(
-        "portal_profile__handling_unit_id", "pk")
-    out: dict[int, set[int]] = {}
-    for unit_id, uid in rows:
-        out.setdefault(unit_id, set()).add(uid)
-    return out
-
-
-def workstation_manager_user_ids(workstation_ids) -> dict[int, set[int]]:
-    from workstations.models import WorkstationMembership
-    from workstations.querysets import MANAGER_ROLES
-
-    rows = WorkstationMembership.objects.filter(
-        workstation_id__in=list(set(workstation_ids)), ended_on__isnull=True, role__in=MANAGER_ROLES,
-        member__user__isnull=False).values_list("workstation_id", "member__user_id")
-    out: dict[int, set[int]] = {}
-    for ws, uid in rows:
-        out.setdefault(ws, set()).add(uid)
-    return out
-
-
-def organiser_user_ids(consultations) -> dict[int, set[int]]:
-    """consultation id → the users who organise it: the workstation's convenors, or the office staff."""
-    consultations = list(consultations)
-    staff = staff_user_ids(c.committee_id for c in consultations)
-    ws = workstation_manager_user_ids(c.organiser_workstation_id for c in consultations if c.organiser_workstation_id)
-    out = {}
-    for c in consultations:
-        users = ws.get(c.organiser_workstation_id, set()) if c.organiser_workstation_id else set()
-        out[c.pk] = users or staff.get(c.committee_id, set())
-    return out
 
 
 def consultation_url(c) -> str:
@@ -350,10 +301,10 @@ def consultation_finish_session(*, consultation: Consultation, by=None, note: st
 
 
 def _notify_units_assigned(c: Consultation, outcomes: list[Outcome]) -> None:
-    users = unit_user_ids(o.handling_unit_id for o in outcomes)
+    users = outcome_unit_user_ids(outcomes)
     url = reverse("consultations:unit-outcomes")
     for o in outcomes:
-        notify(users.get(o.handling_unit_id, ()), stage="consultation.outcome.assigned", item=o, url=url,
+        notify(users[o.pk], stage="consultation.outcome.assigned", item=o, url=url,
                title=f"协商成果交办：{c.title}", body=f"{o.text}\n{o.due_explanation}")
 
 
@@ -546,22 +497,23 @@ def outcome_convert(*, outcome: Outcome, kind: str, by=None, member: Member | No
 
 # --- Public comments on online consultations ------------------------------------------------------
 
-def comment_rate_check(client: str) -> None:
-    """At most CONSULTATION_COMMENT_RATE comments per client address (core.ratelimit; accepted when
-    the cache is down — comments are held for moderation anyway)."""
-    if cache_rate_exceeded("consultations:comment", client, settings.CONSULTATION_COMMENT_RATE):
-        raise DomainError("提交过于频繁，请稍后再试。", code="rate_limited")
+COMMENT_RATE_SCOPE = "consultations:comment"
 
 
 @transaction.atomic
 def comment_submit(*, consultation: Consultation, body: str, key: str, author_name: str = "",
-                   author_phone: str = "") -> TopicComment:
-    """A public comment, held for moderation. The idempotency key makes a double tap one comment."""
+                   author_phone: str = "", client: str = "") -> TopicComment:
+    """A public comment, held for moderation. The idempotency key makes a double tap one comment.
+    ``client`` is ``core.clientid.client_hash(request, COMMENT_RATE_SCOPE)``: at most
+    CONSULTATION_COMMENT_RATE comments per client (a cache counter that lets comments through when
+    the cache is down — they are held for moderation anyway)."""
     if not consultation.is_online:
         raise DomainError("该协商活动不公开征集意见。")
     existing = TopicComment.objects.filter(idempotency_key=key).first() if key else None
     if existing:
         return existing
+    if client:
+        cache_rate_check(COMMENT_RATE_SCOPE, client, settings.CONSULTATION_COMMENT_RATE, what="条意见")
     topic = consultation.topic
     if not topic.solicitation_open():
         raise DomainError("本议题当前不在公开征集期内。")

@@ -4,8 +4,6 @@ keep the duty menu. Views are thin: forms validate, services decide, DomainError
 
 from __future__ import annotations
 
-import hashlib
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -16,7 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core.clientid import client_hash
 from core.errors import DomainError
+from core.ratelimit import RateLimited
 from core.scoping import get_visible_or_404, user_scope
 from core.timeline import timeline_for
 
@@ -251,15 +251,11 @@ def outcome_report(request, pk: int):
 
 # --- Online consultation: the public page and moderation -----------------------------------------
 
-def _client_hash(request) -> str:
-    ip = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[0].strip() or request.META.get("REMOTE_ADDR", "")
-    return hashlib.sha256(ip.encode()).hexdigest()
-
-
 def online_consultation(request, pk: int):
     c = get_object_or_404(Consultation.objects.select_related("topic", "committee"), pk=pk,
                           format__in=Consultation.ONLINE_FORMATS)
     form = CommentForm(request.POST or None)
+    status = 200
     if request.method == "POST":
         if request.POST.get("website"):
             # A bot filled the honeypot: answer as if accepted, store nothing.
@@ -268,9 +264,12 @@ def online_consultation(request, pk: int):
         if form.is_valid():
             d = form.cleaned_data
             try:
-                services.comment_rate_check(_client_hash(request))
                 services.comment_submit(consultation=c, body=d["body"], key=d["key"], author_name=d["author_name"],
-                                        author_phone=d["author_phone"])
+                                        author_phone=d["author_phone"],
+                                        client=client_hash(request, services.COMMENT_RATE_SCOPE))
+            except RateLimited as exc:
+                apply_errors(form, exc)
+                status = 429
             except DomainError as exc:
                 apply_errors(form, exc)
             else:
@@ -279,7 +278,7 @@ def online_consultation(request, pk: int):
     comments = list(selectors.approved_comments(topic=c.topic)[:100])
     return render(request, "consultations/online.html", {
         "c": c, "topic": c.topic, "comments": comments, "form": form, "open": c.topic.solicitation_open(),
-    })
+    }, status=status)
 
 
 @login_required
@@ -431,6 +430,6 @@ def overdue(request):
         raise Http404
     return render(request, "consultations/overdue.html", {
         "visits": selectors.overdue_follow_ups(user=request.user)[:200],
-        "outcomes": selectors.outcome_list(user=request.user).filter(status__in=Outcome.OPEN).overdue()[:200],
+        "outcomes": selectors.overdue_outcomes(user=request.user)[:200],
         "now": timezone.now(),
     })

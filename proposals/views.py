@@ -11,7 +11,7 @@ import logging
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
@@ -19,8 +19,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from core.errors import DomainError
-from core.ratelimit import cache_rate_exceeded
+from core.clientid import client_hash
+from core.errors import DomainError, Forbidden
+from core.params import FormInvalid
+from core.ratelimit import RateLimited, cache_rate_check
 from core.scoping import Role, user_scope
 from core.timeline import timeline_for
 from members.models import HandlingUnit
@@ -37,7 +39,14 @@ log = logging.getLogger(__name__)
 S = Proposal.Status
 
 
+def _forbid(exc) -> None:
+    """A role refusal (rules.require_*) is a 403 page, not a message."""
+    if isinstance(exc, Forbidden):
+        raise PermissionDenied(exc.message) from exc
+
+
 def _refusal(exc) -> str:
+    _forbid(exc)
     if isinstance(exc, DomainError):
         return exc.message
     if isinstance(exc, ValidationError):
@@ -57,6 +66,7 @@ def _act(request, fn, success: str):
 
 
 def _form_errors_from(form, exc) -> None:
+    _forbid(exc)
     if isinstance(exc, DomainError):
         form.add_error(exc.field if exc.field in form.fields else None, exc.message)
     else:
@@ -130,14 +140,13 @@ def proposal_create(request):
         try:
             p = services.proposal_create_draft(member=member, title=form.cleaned_data["title"],
                                                content=form.cleaned_data["content"], source=visit,
-                                               category=form.cleaned_data["category"], by=request.user)
-            if visit is not None:
-                _mark_visit(visit, request.user)
-            if form.cleaned_data["cosigners"]:
-                services.proposal_cosigners_add(proposal=p, members=form.cleaned_data["cosigners"], by=request.user)
+                                               category=form.cleaned_data["category"],
+                                               cosigners=form.cleaned_data["cosigners"], by=request.user)
         except (DomainError, ValidationError) as exc:
             _form_errors_from(form, exc)
         else:
+            if visit is not None:
+                _mark_visit(visit, request.user)
             messages.success(request, "提案草稿已保存。" + ("请点击“邀请附议”请附议委员确认。" if form.cleaned_data["cosigners"] else ""))
             return redirect("proposals:detail", pk=p.pk)
     return render(request, "proposals/form.html", {"form": form, "title": "起草提案", "visit": visit})
@@ -155,9 +164,8 @@ def proposal_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.proposal_update_draft(proposal=p, by=request.user, title=form.cleaned_data["title"],
-                                           content=form.cleaned_data["content"], category=form.cleaned_data["category"])
-            if form.cleaned_data["cosigners"]:
-                services.proposal_cosigners_add(proposal=p, members=form.cleaned_data["cosigners"], by=request.user)
+                                           content=form.cleaned_data["content"], category=form.cleaned_data["category"],
+                                           cosigners=form.cleaned_data["cosigners"])
         except (DomainError, ValidationError) as exc:
             _form_errors_from(form, exc)
         else:
@@ -223,6 +231,11 @@ def _post_action(view):
         p = selectors.proposal_get(user=request.user, pk=pk)
         try:
             msg = view(request, p)
+        except FormInvalid as exc:
+            # Bad input (no method, a list where one value belongs …): the proposal page again with
+            # the message, answered 400.
+            messages.error(request, exc.message)
+            return render(request, "proposals/detail.html", _detail_context(request, p), status=400)
         except (DomainError, ValidationError) as exc:
             messages.error(request, _refusal(exc))
         else:
@@ -292,7 +305,7 @@ def proposal_cosign(request, p):
 def proposal_evaluate(request, p):
     form = EvaluateForm(request.POST)
     if not form.is_valid():
-        raise DomainError("请选择评价：满意、基本满意或不满意。")
+        raise FormInvalid("请选择评价：满意、基本满意或不满意。")
     p = services.proposal_evaluate(proposal=p, by=request.user, result=form.cleaned_data["result"],
                                    comment=form.cleaned_data["comment"])
     return "感谢评价，提案已办结。" if p.status == S.CLOSED else "已评价，提案将重新办理。"
@@ -310,7 +323,7 @@ def proposal_file(request, p):
 def proposal_not_file(request, p):
     form = NotFileForm(request.POST)
     if not form.is_valid():
-        raise DomainError("不予立案须填写理由。", field="reason")
+        raise FormInvalid("不予立案须填写理由。")
     services.proposal_not_file(proposal=p, reason=form.cleaned_data["reason"], by=request.user,
                                convert=form.cleaned_data["convert"])
     return "已不予立案。"
@@ -327,7 +340,7 @@ def proposal_assign(request, p):
     s = user_scope(request.user)
     form = AssignForm(request.POST, committee_ids=s.committee_ids or [p.committee_id])
     if not form.is_valid():
-        raise DomainError("；".join(m for errs in form.errors.values() for m in errs))
+        raise FormInvalid(form)
     d = form.cleaned_data
     services.proposal_assign(proposal=p, by=request.user, lead_unit=d["lead_unit"], co_units=d["co_units"],
                              separate_units=d["separate_units"], answer_days=d["answer_days"])
@@ -339,7 +352,7 @@ def proposal_key(request, p):
     s = user_scope(request.user)
     form = KeyForm(request.POST, committee_ids=s.committee_ids or [p.committee_id])
     if not form.is_valid():
-        raise DomainError("；".join(m for errs in form.errors.values() for m in errs))
+        raise FormInvalid(form)
     services.proposal_mark_key(proposal=p, leader=form.cleaned_data["leader"],
                                answer_days=form.cleaned_data["answer_days"], by=request.user)
     return "已列为重点提案。"
@@ -365,7 +378,7 @@ def proposal_release(request, p):
 def proposal_open_public(request, p):
     form = OpenPublicForm(request.POST)
     if not form.is_valid():
-        raise DomainError("；".join(m for errs in form.errors.values() for m in errs))
+        raise FormInvalid(form)
     services.proposal_open_public(proposal=p, by=request.user, summary=form.cleaned_data["summary"],
                                   closes_on=form.cleaned_data["closes_on"])
     return "已公开征求公众意见。"
@@ -375,7 +388,7 @@ def proposal_open_public(request, p):
 def proposal_supervise(request, p):
     form = SupervisionForm(request.POST)
     if not form.is_valid():
-        raise DomainError("；".join(m for errs in form.errors.values() for m in errs))
+        raise FormInvalid(form)
     services.supervision_record_add(proposal=p, by=request.user, method=form.cleaned_data["method"],
                                     content=form.cleaned_data["content"], on=form.cleaned_data["on"])
     return "督办记录已保存。"
@@ -441,9 +454,7 @@ def office_create(request):
             p = services.proposal_create_draft(member=d["member"], committee=committee, title=d["title"],
                                                content=d["content"], category=d["category"],
                                                proposer_kind=d["proposer_kind"], group_name=d["group_name"],
-                                               by=request.user)
-            if d["cosigners"] and p.proposer_kind == Proposal.ProposerKind.MEMBER:
-                services.proposal_cosigners_add(proposal=p, members=d["cosigners"], by=request.user)
+                                               cosigners=d["cosigners"], by=request.user)
         except (DomainError, ValidationError) as exc:
             _form_errors_from(form, exc)
         else:
@@ -576,14 +587,11 @@ def key_list(request):
 
 # --- public pages (no login) ----------------------------------------------------------------------
 
-def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
-def rate_limited(request, scope: str = "comment") -> bool:
-    """Per-address limit (core.ratelimit); fails open when the cache is down — moderation holds
-    every comment anyway, and a resident must never see a 500."""
-    return cache_rate_exceeded(f"proposals:{scope}", _client_ip(request), settings.PROPOSAL_COMMENT_RATE)
+def rate_check(request, scope: str = "comment") -> None:
+    """Per-client limit (core.clientid identity, core.ratelimit counter and message); fails open when
+    the cache is down — moderation holds every comment anyway, and a resident must never see a 500."""
+    scope = f"proposals:{scope}"
+    cache_rate_check(scope, client_hash(request, scope), settings.PROPOSAL_COMMENT_RATE, what="条意见")
 
 
 def public_list(request):
@@ -595,14 +603,18 @@ def public_list(request):
 def public_detail(request, pk):
     opening = selectors.public_opening_get(pk=pk)
     form = PublicCommentForm(request.POST or None)
+    status = 200
     if request.method == "POST":
         if form.is_valid():
             if form.cleaned_data["website"]:
                 # A bot filled the honeypot: answer as if accepted, store nothing.
                 messages.success(request, "您的意见已提交，审核通过后将公开显示。")
                 return redirect("proposals:public-detail", pk=opening.pk)
-            if rate_limited(request):
-                form.add_error(None, "提交过于频繁，请稍后再试。")
+            try:
+                rate_check(request)
+            except RateLimited as exc:
+                form.add_error(None, exc.message)
+                status = 429
             else:
                 try:
                     services.public_comment_submit(opening=opening, body=form.cleaned_data["body"],
@@ -614,6 +626,5 @@ def public_detail(request, pk):
                 else:
                     messages.success(request, "您的意见已提交，审核通过后将公开显示。")
                     return redirect("proposals:public-detail", pk=opening.pk)
-    status = 429 if form.errors and "提交过于频繁，请稍后再试。" in form.non_field_errors() else 200
     return render(request, "proposals/public_detail.html", {"o": opening, "p": opening.proposal, "form": form},
                   status=status)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -14,9 +13,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from core.ratelimit import parse_rate  # noqa: F401 - re-exported for callers and tests
 from core.errors import DomainError
 from core.outbox import outbox_enqueue
+from core.ratelimit import RateLimited, flood_message, parse_rate
+
+from . import rules
 
 from .models import (
     ReceptionDay, StandardItem, Visit, Workstation, WorkstationMembership, parse_days_of_month,
@@ -26,12 +27,7 @@ from .workflow import reception_day_workflow, visit_workflow
 Role = WorkstationMembership.Role
 
 
-class RateLimited(DomainError):
-    """The public intake refused a client that submitted too often (HTTP 429)."""
-
-    def __init__(self, message: str, *, retry_after: int):
-        super().__init__(message, code="rate_limited")
-        self.retry_after = retry_after
+__all__ = ["RateLimited"]  # re-exported: views and API catch ``services.RateLimited``
 
 
 # --- Workstations, members, checklist -----------------------------------------------------------
@@ -48,6 +44,7 @@ def workstation_create(*, committee, name: str, kind: str = Workstation.Kind.TOW
                        host_kind: str = Workstation.HostKind.PARTY_CENTER, host_name: str = "", address: str = "",
                        lead_member=None, opened_on: dt.date | None = None, reception_days_of_month: str = "15",
                        by=None) -> Workstation:
+    rules.require_create_workstation(by, committee)
     errors = {}
     if township is not None and township.committee_id != committee.pk:
         errors["township"] = "乡镇（街道）不属于本政协组织。"
@@ -85,6 +82,7 @@ def workstation_create(*, committee, name: str, kind: str = Workstation.Kind.TOW
 @transaction.atomic
 def membership_add(*, workstation: Workstation, member, role: str = Role.RESIDENT,
                    started_on: dt.date | None = None, by=None) -> WorkstationMembership:
+    rules.require_members(by, workstation)
     if member.committee_id != workstation.committee_id:
         raise DomainError(f"{member.name}不属于本工作室所在的政协组织。", field="member")
     if WorkstationMembership.objects.filter(workstation=workstation, member=member, ended_on__isnull=True).exists():
@@ -98,6 +96,7 @@ def membership_add(*, workstation: Workstation, member, role: str = Role.RESIDEN
 
 @transaction.atomic
 def membership_end(*, membership: WorkstationMembership, ended_on: dt.date | None = None, by=None):
+    rules.require_members(by, membership.workstation)
     membership.ended_on = ended_on or timezone.localdate()
     membership.stamp(by)
     membership.save(update_fields=["ended_on", "updated_by", "updated_at"])
@@ -107,6 +106,7 @@ def membership_end(*, membership: WorkstationMembership, ended_on: dt.date | Non
 @transaction.atomic
 def standard_item_update(*, item: StandardItem, done: bool, note: str = "", photo=None, clear_photo: bool = False,
                          by=None) -> StandardItem:
+    rules.require_checklist(by, item.workstation)
     if done and not (note.strip() or photo or (item.photo and not clear_photo)):
         raise DomainError(f"“{item.get_code_display()}”标为达标时，请填写说明或上传照片作为佐证。", field="note")
     item.done = done
@@ -149,6 +149,7 @@ def reception_rule_generate(*, workstation: Workstation, months: int = 3, days_o
                             start: dt.date | None = None, by=None) -> int:
     """Plan reception days by the monthly rule for the next ``months`` months. Idempotent: dates that
     already have a day (planned, held or cancelled) are left alone. Returns how many were planned."""
+    rules.require_plan_calendar(by, workstation)
     if not 1 <= months <= 24:
         raise DomainError("生成月数应在 1～24 之间。", field="months")
     if days_of_month is not None:
@@ -175,6 +176,7 @@ def reception_rule_generate(*, workstation: Workstation, months: int = 3, days_o
 
 @transaction.atomic
 def reception_day_plan(*, workstation: Workstation, date: dt.date, by=None) -> ReceptionDay:
+    rules.require_plan_calendar(by, workstation)
     if ReceptionDay.objects.filter(workstation=workstation, date=date).exclude(status=ReceptionDay.Status.CANCELLED).exists():
         raise DomainError(f"{date:%Y年%m月%d日}已安排接待日。", field="date")
     day = ReceptionDay(workstation=workstation, date=date)
@@ -198,6 +200,7 @@ def _check_members(workstation: Workstation, member_ids: Iterable[int], *, field
 
 @transaction.atomic
 def reception_day_set_duty(*, day: ReceptionDay, member_ids: Iterable[int], by=None) -> ReceptionDay:
+    rules.require_duty(by, day)
     if day.status != ReceptionDay.Status.PLANNED:
         raise DomainError("只能为计划中的接待日安排值班。", field="member_ids")
     ids = _check_members(day.workstation, member_ids, field="member_ids")
@@ -209,6 +212,7 @@ def reception_day_set_duty(*, day: ReceptionDay, member_ids: Iterable[int], by=N
 
 @transaction.atomic
 def reception_day_cancel(*, day: ReceptionDay, note: str = "", by=None) -> ReceptionDay:
+    rules.require_plan_calendar(by, day.workstation)
     return reception_day_workflow.transition(day, ReceptionDay.Status.CANCELLED, by=by, note=note)
 
 
@@ -229,6 +233,7 @@ def reception_day_log_held(*, workstation: Workstation, by, member_ids: Iterable
                            visitors: Sequence[VisitorInput] = (), log_key: str | None = None) -> ReceptionDay:
     """Record a held reception day with the members present and the people received. The points
     for the members on duty are credited by a task queued in this transaction."""
+    rules.require_log_reception(by, workstation)
     if log_key:
         replay = ReceptionDay.objects.filter(log_key=log_key).first()
         if replay is not None:
@@ -276,14 +281,7 @@ def reception_day_log_held(*, workstation: Workstation, by, member_ids: Iterable
 
 # --- Visits and the public intake ---------------------------------------------------------------
 
-def client_hash_for(request) -> str:
-    """A salted hash of the client address: enough to count submissions, nothing to identify anyone."""
-    addr = request.META.get("REMOTE_ADDR", "") or ""
-    if getattr(settings, "PUBLIC_INTAKE_TRUST_FORWARDED_FOR", False):
-        fwd = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if fwd:
-            addr = fwd.split(",")[0].strip()
-    return hashlib.sha256(f"{settings.SECRET_KEY}:intake:{addr}".encode()).hexdigest()[:40]
+INTAKE_RATE_SCOPE = "intake"  # core.clientid.client_hash(request, INTAKE_RATE_SCOPE) identifies a client
 
 
 def intake_rate_check(client_hash: str, *, now: dt.datetime | None = None) -> None:
@@ -292,9 +290,9 @@ def intake_rate_check(client_hash: str, *, now: dt.datetime | None = None) -> No
     limit, window = parse_rate(settings.PUBLIC_INTAKE_RATE)
     since = (now or timezone.now()) - dt.timedelta(seconds=window)
     if Visit.objects.from_client_since(client_hash, since).count() >= limit:
-        minutes = max(1, window // 60)
-        raise RateLimited(f"提交过于频繁：同一网络{minutes}分钟内最多提交{limit}条诉求，请稍后再试。"
-                          "如有紧急情况，请直接拨打当地政府服务热线 12345。", retry_after=window)
+        raise RateLimited(flood_message(limit, window, what="条诉求",
+                                        extra="如有紧急情况，请直接拨打当地政府服务热线 12345。"),
+                          retry_after=window)
 
 
 def visit_submit_public(*, workstation: Workstation, issue: str, category: str = Visit.Category.OTHER,
@@ -333,6 +331,7 @@ def visit_submit_public(*, workstation: Workstation, issue: str, category: str =
 @transaction.atomic
 def visit_handle(*, visit: Visit, outcome: str, handling_unit=None, note: str = "", by=None) -> Visit:
     """Record what was done about a visit (answered, helped, referred…), via the workflow table."""
+    rules.require_handle_visit(by, visit)
     if handling_unit is not None and handling_unit.committee_id != visit.workstation.committee_id:
         raise DomainError("承办单位不属于本政协组织。", field="handling_unit")
     return visit_workflow.transition(visit, outcome, by=by, note=note, handling_unit=handling_unit,

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.clientid import client_hash
 from core.errors import DomainError
 from core.scoping import user_scope
 from core.timeline import timeline_for
@@ -369,7 +370,8 @@ def public_workstation(request, code: str):
                 visit, _ = services.visit_submit_public(
                     workstation=ws, issue=form.cleaned_data["issue"], category=form.cleaned_data["category"],
                     name=form.cleaned_data["name"], phone=form.cleaned_data["phone"],
-                    idempotency_key=form.cleaned_data["idempotency_key"], client_hash=services.client_hash_for(request),
+                    idempotency_key=form.cleaned_data["idempotency_key"],
+                    client_hash=client_hash(request, services.INTAKE_RATE_SCOPE),
                 )
             except services.RateLimited as exc:
                 response = render(request, "workstations/public_refused.html", {"ws": ws, "message": exc.message},

@@ -1,15 +1,17 @@
 import django_filters
 
+from core.api import FilterSet
+
 from ..models import Consultation, FollowUpVisit, MenuClaim, Outcome, Topic
 
 
-class TopicFilter(django_filters.FilterSet):
+class TopicFilter(FilterSet):
     class Meta:
         model = Topic
         fields = ["source", "menu", "committee"]
 
 
-class ConsultationFilter(django_filters.FilterSet):
+class ConsultationFilter(FilterSet):
     held_from = django_filters.DateFilter(field_name="held_on", lookup_expr="gte")
     held_to = django_filters.DateFilter(field_name="held_on", lookup_expr="lte")
 
@@ -18,7 +20,7 @@ class ConsultationFilter(django_filters.FilterSet):
         fields = ["step", "format", "level", "committee", "topic", "parent"]
 
 
-class OutcomeFilter(django_filters.FilterSet):
+class OutcomeFilter(FilterSet):
     overdue = django_filters.BooleanFilter(method="filter_overdue", label="已逾期")
 
     class Meta:
@@ -28,17 +30,17 @@ class OutcomeFilter(django_filters.FilterSet):
     def filter_overdue(self, qs, name, value):
         if value is None:
             return qs
-        overdue = qs.open().overdue()
+        overdue = qs.overdue()
         return overdue if value else qs.exclude(pk__in=overdue.values("pk"))
 
 
-class FollowUpVisitFilter(django_filters.FilterSet):
+class FollowUpVisitFilter(FilterSet):
     class Meta:
         model = FollowUpVisit
         fields = ["consultation", "trigger"]
 
 
-class MenuClaimFilter(django_filters.FilterSet):
+class MenuClaimFilter(FilterSet):
     class Meta:
         model = MenuClaim
         fields = ["topic", "member", "topic__menu"]

@@ -16,6 +16,7 @@ from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
 from core.api import ErrorCode, ScopedQuerysetMixin
+from core.clientid import client_hash
 
 from .. import selectors, services
 from ..models import ReceptionDay, Visit, Workstation
@@ -97,7 +98,7 @@ class PublicIntakeThrottle(BaseThrottle):
         if request.method != "POST":
             return True
         try:
-            services.intake_rate_check(services.client_hash_for(request))
+            services.intake_rate_check(client_hash(request, services.INTAKE_RATE_SCOPE))
         except services.RateLimited as exc:
             self._wait = exc.retry_after
             self._message = exc.message
@@ -145,7 +146,7 @@ class PublicIntakeView(APIView):
             visit, created = services.visit_submit_public(
                 workstation=data["workstation_code"], issue=data["issue"], category=data["category"],
                 name=data["name"], phone=data["phone"], idempotency_key=data["idempotency_key"],
-                client_hash=services.client_hash_for(request), source=Visit.Source.API,
+                client_hash=client_hash(request, services.INTAKE_RATE_SCOPE), source=Visit.Source.API,
             )
         except services.RateLimited as exc:
             return Response({"detail": exc.message, "code": ErrorCode.RATE_LIMITED}, status=429,

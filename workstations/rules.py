@@ -1,0 +1,77 @@
+"""Who may do what at a workstation: the one place the app's permission rules live. Services call
+``require_*`` before they write, so pages, the API and admin actions refuse alike with
+:class:`core.errors.Forbidden` (403, Chinese message). ``by=None`` is the system itself (demo data,
+sweeps, imports), never a request: every page and API call passes ``request.user``.
+
+Who counts as what is one definition each, the ``Q`` objects in ``querysets`` (so a list of what a
+user may manage and the check on one workstation cannot disagree):
+
+- manage (calendar, roster, checklist, public issues, members): committee staff of the workstation's
+  committee tree, and the workstation's lead member and convenors;
+- log a held reception day: those who manage it and its current members.
+"""
+
+from __future__ import annotations
+
+from core.errors import Forbidden
+from core.scoping import user_scope
+
+from .models import ReceptionDay, Visit, Workstation
+
+
+def _system(user) -> bool:
+    return user is None
+
+
+def can_manage(user, workstation: Workstation) -> bool:
+    if _system(user):
+        return True
+    return Workstation.objects.manageable_by(user).filter(pk=workstation.pk).exists()
+
+
+def can_log_reception(user, workstation: Workstation) -> bool:
+    if _system(user):
+        return True
+    return Workstation.objects.loggable_by(user).filter(pk=workstation.pk).exists()
+
+
+def can_create_workstation(user, committee) -> bool:
+    if _system(user):
+        return True
+    s = user_scope(user)
+    return s.is_superuser or (s.can_manage and committee.pk in s.committee_ids)
+
+
+def require_manage(user, workstation: Workstation, action: str) -> None:
+    if not can_manage(user, workstation):
+        raise Forbidden(f"只有{workstation.name}的召集人、领衔委员或政协机关工作人员可以{action}。")
+
+
+def require_log_reception(user, workstation: Workstation) -> None:
+    if not can_log_reception(user, workstation):
+        raise Forbidden(f"只有{workstation.name}的入驻委员、召集人或政协机关工作人员可以登记接待日。")
+
+
+def require_create_workstation(user, committee) -> None:
+    if not can_create_workstation(user, committee):
+        raise Forbidden("只有本政协组织的机关工作人员可以设立委员工作室。")
+
+
+def require_members(user, workstation: Workstation) -> None:
+    require_manage(user, workstation, "调整工作室委员")
+
+
+def require_plan_calendar(user, workstation: Workstation) -> None:
+    require_manage(user, workstation, "安排接待日")
+
+
+def require_duty(user, day: ReceptionDay) -> None:
+    require_manage(user, day.workstation, "安排值班委员")
+
+
+def require_checklist(user, workstation: Workstation) -> None:
+    require_manage(user, workstation, "登记“六有”佐证")
+
+
+def require_handle_visit(user, visit: Visit) -> None:
+    require_manage(user, visit.workstation, "办理群众诉求")
