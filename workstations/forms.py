@@ -144,12 +144,6 @@ class VisitHandleForm(forms.Form):
         self.fields["outcome"].choices = [(s, labels[s]) for s in allowed]
         self.fields["handling_unit"].queryset = units
 
-    def clean(self):
-        data = super().clean()
-        if data.get("outcome") == Visit.Outcome.REFERRED and not data.get("handling_unit"):
-            self.add_error("handling_unit", "转交承办单位时请选择承办单位。")
-        return data
-
 
 class StandardItemForm(forms.Form):
     done = forms.BooleanField(label="已达标", required=False)

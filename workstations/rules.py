@@ -69,6 +69,18 @@ def require_duty(user, day: ReceptionDay) -> None:
     require_manage(user, day.workstation, "安排值班委员")
 
 
+def require_roster(user, workstation: Workstation) -> None:
+    require_manage(user, workstation, "安排值班委员")
+
+
+def require_visits(user, workstation: Workstation) -> None:
+    require_manage(user, workstation, "查看和办理群众诉求")
+
+
+def require_poster(user, workstation: Workstation) -> None:
+    require_manage(user, workstation, "打印二维码海报")
+
+
 def require_checklist(user, workstation: Workstation) -> None:
     require_manage(user, workstation, "登记“六有”佐证")
 

@@ -20,12 +20,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.clientid import client_hash
-from core.errors import DomainError
+from core.errors import DomainError, Forbidden
+from core.params import month_param
 from core.scoping import user_scope
 from core.timeline import timeline_for
 from members.models import HandlingUnit
 
-from . import selectors, services
+from . import rules, selectors, services
 from .forms import (
     PlanDayForm, PublicIssueForm, ReceptionLogForm, ReceptionRuleForm, StandardItemForm, VisitHandleForm,
     VisitorFormSet, planned_open_days,
@@ -35,21 +36,20 @@ from .progress import progress_steps
 from .workflow import visit_workflow
 
 
-def _ws(request, pk: int, how: str = "visible") -> Workstation:
+def _ws(request, pk: int, require=None) -> Workstation:
+    """The workstation if the user sees it (else 404, SPEC section 5); ``require`` is a rules
+    function that refuses a role with Forbidden (403), so the page asks the same rule the service
+    enforces."""
     qs = Workstation.objects.select_related("committee", "township", "sector", "lead_member")
-    qs = {"visible": qs.visible_to, "manage": qs.manageable_by, "log": qs.loggable_by}[how](request.user)
-    return get_object_or_404(qs, pk=pk)
-
-
-def _can_manage(user, ws: Workstation) -> bool:
-    return Workstation.objects.manageable_by(user).filter(pk=ws.pk).exists()
-
-
-def _can_log(user, ws: Workstation) -> bool:
-    return Workstation.objects.loggable_by(user).filter(pk=ws.pk).exists()
+    ws = get_object_or_404(qs.visible_to(request.user), pk=pk)
+    if require is not None:
+        require(request.user, ws)
+    return ws
 
 
 def _form_error(form, exc: DomainError | ValidationError) -> None:
+    if isinstance(exc, Forbidden):
+        raise exc  # a role refusal is a 403 page, not a form error
     if isinstance(exc, DomainError):
         form.add_error(exc.field if exc.field in form.fields else None, exc.message)
     else:
@@ -111,8 +111,8 @@ def workstation_detail(request, pk: int):
     standards = list(selectors.standards_for(ws))
     return render(request, "workstations/detail.html", {
         "ws": ws, "memberships": memberships, "upcoming": upcoming, "recent": recent, "standards": standards,
-        "standards_done": sum(1 for s in standards if s.done), "can_manage": _can_manage(request.user, ws),
-        "can_log": _can_log(request.user, ws), "today": today,
+        "standards_done": sum(1 for s in standards if s.done), "can_manage": rules.can_manage(request.user, ws),
+        "can_log": rules.can_log_reception(request.user, ws), "today": today,
         "public_url": settings.PUBLIC_BASE_URL.rstrip("/") + reverse("workstations:public", args=[ws.public_code]),
     })
 
@@ -121,7 +121,7 @@ def workstation_detail(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def reception_log(request, pk: int):
     """Log a held reception day in a few taps: the day, who was there, each visitor."""
-    ws = _ws(request, pk, "log")
+    ws = _ws(request, pk, rules.require_log_reception)
     memberships = list(WorkstationMembership.objects.filter(workstation=ws, ended_on__isnull=True)
                        .select_related("member").order_by("role", "pk"))
     open_days = planned_open_days(ws)
@@ -169,27 +169,24 @@ def reception_day_detail(request, pk: int):
     visits = list(day.visits.select_related("handling_unit").order_by("pk"))
     return render(request, "workstations/day_detail.html", {
         "day": day, "visits": visits, "timeline": timeline_for(day), "labels": dict(ReceptionDay.Status.choices),
-        "can_manage": _can_manage(request.user, day.workstation),
+        "can_manage": rules.can_manage(request.user, day.workstation),
         "can_log": day.status == ReceptionDay.Status.PLANNED and day.date <= timezone.localdate()
-        and _can_log(request.user, day.workstation),
+        and rules.can_log_reception(request.user, day.workstation),
     })
 
 
 # --- Convenor pages -----------------------------------------------------------------------------
 
-def _month_param(value: str | None) -> dt.date:
-    try:
-        y, m = (int(x) for x in (value or "").split("-"))
-        return dt.date(y, m, 1)
-    except (ValueError, TypeError):
-        return timezone.localdate().replace(day=1)
+def _month_param(request) -> dt.date:
+    """``?month=YYYY-MM`` (this month when absent); 0000-01 or 2026-13 answers 400 (core.params)."""
+    return month_param(request.GET, default=timezone.localdate().replace(day=1))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def reception_calendar(request, pk: int):
-    ws = _ws(request, pk, "manage")
-    month = _month_param(request.GET.get("month"))
+    ws = _ws(request, pk, rules.require_plan_calendar)
+    month = _month_param(request)
     rule_form = ReceptionRuleForm(initial={"days_of_month": ws.reception_days_of_month, "months": 3})
     plan_form = PlanDayForm()
     if request.method == "POST":
@@ -211,10 +208,13 @@ def reception_calendar(request, pk: int):
                     messages.success(request, "已增加计划接待日。")
                     return redirect(request.get_full_path())
             elif action == "cancel":
-                day = get_object_or_404(ReceptionDay, pk=request.POST.get("day"), workstation=ws)
+                day_id = request.POST.get("day", "")
+                day = get_object_or_404(ReceptionDay, pk=int(day_id) if day_id.isdigit() else 0, workstation=ws)
                 services.reception_day_cancel(day=day, by=request.user, note=request.POST.get("note", ""))
                 messages.success(request, f"已取消{day.date:%m月%d日}的接待日。")
                 return redirect(request.get_full_path())
+        except Forbidden:
+            raise
         except DomainError as exc:
             if exc.field in rule_form.fields:
                 rule_form.add_error(exc.field, exc.message)
@@ -236,7 +236,7 @@ def reception_calendar(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def duty_roster(request, pk: int):
-    ws = _ws(request, pk, "manage")
+    ws = _ws(request, pk, rules.require_roster)
     memberships = list(WorkstationMembership.objects.filter(workstation=ws, ended_on__isnull=True)
                        .select_related("member").order_by("role", "pk"))
     days = list(ReceptionDay.objects.filter(workstation=ws, status=ReceptionDay.Status.PLANNED,
@@ -253,6 +253,8 @@ def duty_roster(request, pk: int):
                 if wanted != {m.pk for m in day.duty_members.all()}:
                     services.reception_day_set_duty(day=day, member_ids=wanted, by=request.user)
                     changed += 1
+        except Forbidden:
+            raise
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
@@ -266,7 +268,7 @@ def duty_roster(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def standards_checklist(request, pk: int):
-    ws = _ws(request, pk, "manage")
+    ws = _ws(request, pk, rules.require_checklist)
     if request.method == "POST":  # GET never writes; a workstation made outside the services gets its items here
         services.standards_ensure(workstation=ws)
     items = list(selectors.standards_for(ws))
@@ -297,7 +299,7 @@ def standards_checklist(request, pk: int):
 
 @login_required
 def visit_list(request, pk: int):
-    ws = _ws(request, pk, "manage")
+    ws = _ws(request, pk, rules.require_visits)
     qs = selectors.visit_list(user=request.user, workstation=ws)
     outcome = request.GET.get("outcome", "")
     if outcome in Visit.Outcome.values:
@@ -312,14 +314,14 @@ def visit_list(request, pk: int):
 def visit_detail(request, pk: int):
     visit = get_object_or_404(Visit.objects.visible_to(request.user)
                               .select_related("workstation", "handling_unit", "reception_day"), pk=pk)
-    can_manage = _can_manage(request.user, visit.workstation)
+    can_manage = rules.can_manage(request.user, visit.workstation)
     allowed = visit_workflow.allowed(visit) if can_manage else []
     units = HandlingUnit.objects.filter(committee_id=visit.workstation.committee_id, is_active=True).order_by("pk")
     form = VisitHandleForm(allowed=allowed, units=units) if allowed else None
     if request.method == "POST":
-        if not allowed:
-            raise Http404
-        form = VisitHandleForm(request.POST, allowed=allowed, units=units)
+        # Who may handle it is the rules' call (403), which moves are allowed the workflow's (a form error).
+        rules.require_handle_visit(request.user, visit)
+        form = VisitHandleForm(request.POST, allowed=Visit.Outcome.values, units=units)
         if form.is_valid():
             try:
                 services.visit_handle(visit=visit, outcome=form.cleaned_data["outcome"],
@@ -337,7 +339,7 @@ def visit_detail(request, pk: int):
 
 @login_required
 def poster(request, pk: int):
-    ws = _ws(request, pk, "manage")
+    ws = _ws(request, pk, rules.require_poster)
     members = list(selectors.public_members(ws))
     next_day = selectors.next_reception_days([ws.pk]).get(ws.pk)
     return render(request, "workstations/poster.html", {

@@ -1,4 +1,6 @@
-"""Members see their workstations, convenors manage theirs, staff their committee's; others get 404."""
+"""Members see their workstations, convenors manage theirs, staff their committee's; others get 404
+(SPEC section 5). Who sees a workstation but may not do something there (a resident on the
+convenor pages, a leader logging a day) gets 403 with the rules' Chinese message (issue 10)."""
 
 import pytest
 from django.urls import reverse
@@ -68,12 +70,15 @@ def test_staff_of_the_committee_can_do_everything(client, two):
     assert set(_status(client, staff, _urls(a, day, visit)).values()) == {200}
 
 
-def test_resident_member_sees_and_logs_but_cannot_use_convenor_pages(client, two):
+def test_resident_member_sees_and_logs_but_is_refused_convenor_pages(client, two):
     a, b, day, visit = two
     got = _status(client, a.resident_user, _urls(a, day, visit))
     assert {k: got[k] for k in ["detail", "log", "day", "api_ws", "api_day"]} == dict.fromkeys(
         ["detail", "log", "day", "api_ws", "api_day"], 200)
-    assert {got[k] for k in ["calendar", "roster", "standards", "visits", "poster"]} == {404}
+    assert {k: got[k] for k in ["calendar", "roster", "standards", "visits", "poster"]} == dict.fromkeys(
+        ["calendar", "roster", "standards", "visits", "poster"], 403)
+    r = client.get(reverse("workstations:calendar", args=[a.ws.pk]))
+    assert "召集人" in r.content.decode()
 
 
 def test_convenor_can_use_convenor_pages(client, two):
@@ -86,7 +91,8 @@ def test_leader_reads_but_does_not_manage(client, two):
     leader = make_user("leader_a", Role.LEADER, committee=a.ws.committee)
     got = _status(client, leader, _urls(a, day, visit))
     assert got["detail"] == 200 and got["api_visit"] == 200
-    assert {got[k] for k in ["log", "calendar", "roster", "standards"]} == {404}
+    assert {k: got[k] for k in ["log", "calendar", "roster", "standards"]} == dict.fromkeys(
+        ["log", "calendar", "roster", "standards"], 403)
 
 
 def test_resident_cannot_post_to_convenor_pages(client, two):
@@ -94,7 +100,7 @@ def test_resident_cannot_post_to_convenor_pages(client, two):
     client.force_login(a.resident_user)
     r = client.post(reverse("workstations:calendar", args=[a.ws.pk]), {"action": "rule", "days_of_month": "1",
                                                                        "months": "2"})
-    assert r.status_code == 404
+    assert r.status_code == 403
     assert not ReceptionDay.objects.filter(workstation=a.ws, status="planned").exists()
 
 

@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 from core.api import ErrorCode, ScopedQuerysetMixin
 from core.clientid import client_hash
 
-from .. import selectors, services
+from .. import rules, selectors, services
 from ..models import ReceptionDay, Visit, Workstation
 from ..progress import progress_steps
 from .filters import ReceptionDayFilter, VisitFilter, WorkstationFilter
@@ -42,11 +42,13 @@ class WorkstationViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=ReceptionLogSerializer, responses={201: ReceptionDaySerializer})
     @action(detail=True, methods=["post"], url_path="log-reception", serializer_class=ReceptionLogSerializer)
     def log_reception(self, request, pk=None):
-        """Log a held reception day (members present, visitors) — what the phone form does. Same
-        scope as the page: the workstation's members, its convenors and committee staff; else 404."""
+        """Log a held reception day (members present, visitors) — what the phone form does. Outside
+        the user's scope 404; a user who sees the workstation but may not log it (a leader, a unit)
+        gets 403 from the service's rule (``workstations.rules``), the same as the page."""
         from members.models import HandlingUnit
 
-        ws = get_object_or_404(Workstation.objects.loggable_by(request.user), pk=pk)
+        ws = self.get_object()
+        rules.require_log_reception(request.user, ws)  # refuse before validating: 403, not 400
         ser = ReceptionLogSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         data = ser.validated_data
