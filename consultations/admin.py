@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 
+from core.admin_base import ScopedModelAdmin, ScopedTabularInline
 from core.errors import DomainError
 
 from . import services
@@ -10,13 +11,8 @@ from .models import (
 )
 
 
-class ScopedAdmin(admin.ModelAdmin):
-    def get_queryset(self, request):
-        return super().get_queryset(request).visible_to(request.user)
-
-
 @admin.register(Topic)
-class TopicAdmin(ScopedAdmin):
+class TopicAdmin(ScopedModelAdmin):
     list_display = ["title", "source", "committee", "menu", "created_at"]
     list_filter = ["source", "menu"]
     search_fields = ["title"]
@@ -24,13 +20,13 @@ class TopicAdmin(ScopedAdmin):
     raw_id_fields = ["proposer_member", "proposer_unit", "menu"]
 
 
-class ParticipantInline(admin.TabularInline):
+class ParticipantInline(ScopedTabularInline):
     model = Participant
     extra = 0
     raw_id_fields = ["member", "unit"]
 
 
-class OutcomeInline(admin.TabularInline):
+class OutcomeInline(ScopedTabularInline):
     model = Outcome
     extra = 0
     fields = ["text", "handling_unit", "status", "due_at", "report"]
@@ -39,7 +35,7 @@ class OutcomeInline(admin.TabularInline):
 
 
 @admin.register(Consultation)
-class ConsultationAdmin(ScopedAdmin):
+class ConsultationAdmin(ScopedModelAdmin):
     list_display = ["title", "format", "level", "step", "held_on", "due_at", "committee"]
     list_filter = ["format", "level", "step"]
     search_fields = ["title", "topic__title"]
@@ -50,7 +46,7 @@ class ConsultationAdmin(ScopedAdmin):
     inlines = [ParticipantInline, OutcomeInline]
     actions = ["schedule_follow_up"]
 
-    @admin.action(description="安排回头看（推动转化环节）")
+    @admin.action(description="安排回头看（推动转化环节）", permissions=["change"])
     def schedule_follow_up(self, request, queryset):
         done = 0
         for c in queryset.filter(step=Consultation.Step.CONVERTING):
@@ -63,7 +59,7 @@ class ConsultationAdmin(ScopedAdmin):
 
 
 @admin.register(TopicComment)
-class TopicCommentAdmin(ScopedAdmin):
+class TopicCommentAdmin(ScopedModelAdmin):
     list_display = ["topic", "body", "status", "created_at"]
     list_filter = ["status"]
     readonly_fields = ["status", "moderated_by", "moderated_at", "idempotency_key"]
@@ -76,22 +72,22 @@ class TopicCommentAdmin(ScopedAdmin):
             n += 1
         self.message_user(request, f"已审核{n}条意见。")
 
-    @admin.action(description="通过并公开")
+    @admin.action(description="通过并公开", permissions=["change"])
     def approve(self, request, queryset):
         self._moderate(request, queryset, True)
 
-    @admin.action(description="不予公开")
+    @admin.action(description="不予公开", permissions=["change"])
     def reject(self, request, queryset):
         self._moderate(request, queryset, False)
 
 
 @admin.register(DutyMenu)
-class DutyMenuAdmin(ScopedAdmin):
+class DutyMenuAdmin(ScopedModelAdmin):
     list_display = ["title", "year", "committee", "is_published", "claim_closes_on"]
     readonly_fields = ["is_published", "published_at"]
     actions = ["publish"]
 
-    @admin.action(description="发布履职菜单")
+    @admin.action(description="发布履职菜单", permissions=["change"])
     def publish(self, request, queryset):
         for menu in queryset:
             try:
@@ -100,11 +96,21 @@ class DutyMenuAdmin(ScopedAdmin):
                 self.message_user(request, f"{menu}：{exc.message}", messages.ERROR)
 
 
-admin.site.register(MenuClaim, ScopedAdmin)
-admin.site.register(FollowUpVisit, type("FollowUpVisitAdmin", (ScopedAdmin,), {
-    "list_display": ["consultation", "scheduled_on", "held_on", "satisfied", "basically_satisfied", "unsatisfied"],
-    "raw_id_fields": ["consultation", "members"]}))
-admin.site.register(Outcome, type("OutcomeAdmin", (ScopedAdmin,), {
-    "list_display": ["text", "consultation", "handling_unit", "status", "due_at"], "list_filter": ["status"],
-    "readonly_fields": ["status", "assigned_at", "due_at", "due_explanation", "reported_at"],
-    "raw_id_fields": ["consultation", "handling_unit"]}))
+@admin.register(MenuClaim)
+class MenuClaimAdmin(ScopedModelAdmin):
+    list_display = ["topic", "member", "created_at"]
+    raw_id_fields = ["topic", "member"]
+
+
+@admin.register(FollowUpVisit)
+class FollowUpVisitAdmin(ScopedModelAdmin):
+    list_display = ["consultation", "scheduled_on", "held_on", "satisfied", "basically_satisfied", "unsatisfied"]
+    raw_id_fields = ["consultation", "members"]
+
+
+@admin.register(Outcome)
+class OutcomeAdmin(ScopedModelAdmin):
+    list_display = ["text", "consultation", "handling_unit", "status", "due_at"]
+    list_filter = ["status"]
+    readonly_fields = ["status", "assigned_at", "due_at", "due_explanation", "reported_at"]
+    raw_id_fields = ["consultation", "handling_unit"]

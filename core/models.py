@@ -7,6 +7,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 
+from .querysets import NotificationQuerySet, StateChangeQuerySet
+
 
 class AuditedModel(models.Model):
     """Keeps who created and last changed a record; services pass ``by=`` and set both."""
@@ -51,6 +53,8 @@ class StateChange(models.Model):
     data = models.JSONField("附加数据", default=dict, blank=True)
     at = models.DateTimeField("时间", default=timezone.now, db_index=True)
 
+    objects = StateChangeQuerySet.as_manager()
+
     class Meta:
         verbose_name = verbose_name_plural = "状态变更记录"
         ordering = ["at", "pk"]
@@ -77,6 +81,8 @@ class Notification(models.Model):
     created_at = models.DateTimeField("创建时间", default=timezone.now)
     read_at = models.DateTimeField("阅读时间", null=True, blank=True)
     emailed_at = models.DateTimeField("邮件发送时间", null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "通知"

@@ -103,12 +103,24 @@ def user_scope(user) -> Scope:
     return scope
 
 
-class ScopedQuerySet(models.QuerySet):
+class OfficeScopeMixin:
+    """``office_scope(user)``: the rows the user's office manages, i.e. whose committee (at
+    ``office_path``; "" for the Committee table itself) is in the user's committee tree. The admin
+    lists exactly these: no public or own-member extras, nothing for non-office users."""
+
+    office_path = "committee"
+
+    def office_scope(self, user):
+        scope = user_scope(user)
+        if scope.is_superuser:
+            return self
+        return self.filter(scope.committee_q(self.office_path))
+
+
+class ScopedQuerySet(OfficeScopeMixin, models.QuerySet):
     """Base of every ``visible_to(user)``: superusers see all; staff and leaders see the rows whose
     committee (at ``office_path``) is in their committee tree; ``scope_q`` adds what members,
     convenors, units or the public see of this model. Subclasses only state those differences."""
-
-    office_path = "committee"
 
     def scope_q(self, scope: Scope, user) -> Q:
         return Q(pk__in=[])

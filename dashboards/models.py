@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from core.models import AuditedModel
 
+from .querysets import CommitteeRowsQuerySet
+
 
 class DailyStat(models.Model):
     """One figure for one committee on one day, split by the dimensions the metric supports.
@@ -35,6 +37,8 @@ class DailyStat(models.Model):
     key = models.CharField("分类", max_length=40, blank=True, default="")
     bucket = models.IntegerField("区间", default=0)
     value = models.BigIntegerField("数值", default=0)
+
+    objects = CommitteeRowsQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "每日统计"
@@ -108,6 +112,8 @@ class RollupReport(AuditedModel):
     error = models.TextField("错误信息", blank=True)
     requested_on_demand = models.BooleanField("手动生成", default=False)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    objects = CommitteeRowsQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "汇总报表"

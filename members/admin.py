@@ -17,11 +17,11 @@ from django.utils import timezone
 from django.utils.html import format_html_join
 from django.views.decorators.http import require_POST
 
+from core.admin_base import NOBODY, GlobalTableAdmin, ScopedModelAdmin, ScopedStackedInline, ScopedTabularInline
 from core.errors import DomainError
 from core.scoping import user_scope
 
 from . import imports, selectors
-from .admin_mixins import ScopedAdminMixin, ScopedInlineMixin
 from .forms import AssignmentAdminForm, AssignmentInlineForm, AssignmentInlineFormSet, AssignToPlaceForm, RosterUploadForm
 from .models import (
     ActivityGroup, Assignment, Committee, Community, CoverageReport, HandlingUnit, Member, PlenarySession,
@@ -42,18 +42,18 @@ def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
 
 # --- Committees, terms, sessions ------------------------------------------------------------------
 
-class TermInline(ScopedInlineMixin, admin.TabularInline):
+class TermInline(ScopedTabularInline):
     model = Term
     fields = ("number", "name", "start_date", "end_date")
 
 
-class PlenarySessionInline(ScopedInlineMixin, admin.TabularInline):
+class PlenarySessionInline(ScopedTabularInline):
     model = PlenarySession
     fields = ("number", "name", "opened_on")
 
 
 @admin.register(Committee)
-class CommitteeAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class CommitteeAdmin(ScopedModelAdmin):
     list_display = ("name", "short_name", "level", "parent")
     list_filter = ("level",)
     search_fields = ("name", "short_name")
@@ -74,7 +74,7 @@ class CommitteeAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Term)
-class TermAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class TermAdmin(ScopedModelAdmin):
     list_display = ("name", "committee", "number", "start_date", "end_date")
     list_filter = (("committee", admin.RelatedOnlyFieldListFilter),)
     list_select_related = ("committee",)
@@ -83,7 +83,7 @@ class TermAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(PlenarySession)
-class PlenarySessionAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class PlenarySessionAdmin(ScopedModelAdmin):
     list_display = ("name", "term", "number", "opened_on")
     list_select_related = ("term__committee",)
     readonly_fields = AUDIT_FIELDS
@@ -92,7 +92,7 @@ class PlenarySessionAdmin(ScopedAdminMixin, admin.ModelAdmin):
 # --- Sectors, special committees ------------------------------------------------------------------
 
 @admin.register(Sector)
-class SectorAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class SectorAdmin(ScopedModelAdmin):
     list_display = ("name", "committee", "order", "member_count")
     list_editable = ("order",)
     list_filter = (("committee", admin.RelatedOnlyFieldListFilter),)
@@ -108,13 +108,13 @@ class SectorAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return obj.n_members
 
 
-class ActivityGroupInline(ScopedInlineMixin, admin.TabularInline):
+class ActivityGroupInline(ScopedTabularInline):
     model = ActivityGroup
     fields = ("name",)
 
 
 @admin.register(SpecialCommittee)
-class SpecialCommitteeAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class SpecialCommitteeAdmin(ScopedModelAdmin):
     list_display = ("name", "committee", "order", "member_count")
     list_editable = ("order",)
     list_filter = (("committee", admin.RelatedOnlyFieldListFilter),)
@@ -133,13 +133,13 @@ class SpecialCommitteeAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 # --- Geography ------------------------------------------------------------------------------------
 
-class CommunityInline(ScopedInlineMixin, admin.TabularInline):
+class CommunityInline(ScopedTabularInline):
     model = Community
     fields = ("name", "kind")
 
 
 @admin.register(Township)
-class TownshipAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class TownshipAdmin(ScopedModelAdmin):
     list_display = ("name", "kind", "committee", "order", "community_count")
     list_editable = ("order",)
     list_filter = ("kind", ("committee", admin.RelatedOnlyFieldListFilter))
@@ -157,7 +157,7 @@ class TownshipAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Community)
-class CommunityAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class CommunityAdmin(ScopedModelAdmin):
     list_display = ("name", "kind", "township", "member_count")
     list_filter = ("kind", ("township", admin.RelatedOnlyFieldListFilter))
     search_fields = ("name", "township__name")
@@ -176,7 +176,7 @@ class CommunityAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(HandlingUnit)
-class HandlingUnitAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class HandlingUnitAdmin(ScopedModelAdmin):
     list_display = ("name", "kind", "committee", "township", "contact_name", "is_active")
     list_filter = ("kind", "is_active", ("committee", admin.RelatedOnlyFieldListFilter))
     search_fields = ("name", "contact_name")
@@ -186,7 +186,7 @@ class HandlingUnitAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 # --- Members ----------------------------------------------------------------------------------------
 
-class AssignmentInline(ScopedInlineMixin, admin.TabularInline):
+class AssignmentInline(ScopedTabularInline):
     model = Assignment
     form = AssignmentInlineForm
     formset = AssignmentInlineFormSet
@@ -247,7 +247,7 @@ class MemberAdminForm(forms.ModelForm):
 
 
 @admin.register(Member)
-class MemberAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class MemberAdmin(ScopedModelAdmin):
     form = MemberAdminForm
     list_display = ("name", "gender", "sector", "special_committee", "party_label", "is_standing", "phone_masked",
                     "employer", "places", "committee_label")
@@ -394,7 +394,7 @@ class ActiveAssignmentFilter(admin.SimpleListFilter):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class AssignmentAdmin(ScopedModelAdmin):
     """委员联系安排 across members: filter by place and basis, end assignments in bulk."""
 
     form = AssignmentAdminForm
@@ -424,23 +424,10 @@ class AssignmentAdmin(ScopedAdminMixin, admin.ModelAdmin):
 # --- Coverage page (an index entry of its own) ------------------------------------------------------
 
 @admin.register(CoverageReport)
-class CoverageReportAdmin(admin.ModelAdmin):
-    """联系覆盖情况: townships with active member counts and communities with no member."""
+class CoverageReportAdmin(ScopedModelAdmin):
+    """联系覆盖情况: townships with active member counts and communities with no member (read only)."""
 
-    def has_module_permission(self, request):
-        return user_scope(request.user).is_office
-
-    def has_view_permission(self, request, obj=None):
-        return user_scope(request.user).is_office
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    writable_by = NOBODY
 
     def get_urls(self):
         return [path("", self.admin_site.admin_view(self.changelist_view), name="members_coveragereport_changelist")]
@@ -471,7 +458,7 @@ class CoverageReportAdmin(admin.ModelAdmin):
 # --- Roster import ------------------------------------------------------------------------------------
 
 @admin.register(RosterImport)
-class RosterImportAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class RosterImportAdmin(ScopedModelAdmin):
     """花名册导入: add = upload; change = progress, preview and confirm."""
 
     list_display = ("file_name", "committee", "status", "total", "imported_count", "created_by", "created_at")
@@ -521,6 +508,10 @@ class RosterImportAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         job = self.get_object(request, object_id)
+        if not self.has_view_permission(request, job):
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied
         if job.status == RosterImport.Status.VALIDATING and request.GET.get("step") == "1":
             job = imports.roster_validate_step(job=job)  # no-JS fallback: one chunk per click
         preview = []
@@ -559,14 +550,15 @@ class RosterImportAdmin(ScopedAdminMixin, admin.ModelAdmin):
 # --- Points -------------------------------------------------------------------------------------------
 
 @admin.register(PointRule)
-class PointRuleAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class PointRuleAdmin(GlobalTableAdmin):
+    """One points table for every committee: the office reads it, superusers change it."""
     list_display = ("code", "name", "points", "is_active")
     list_editable = ("points", "is_active")
     search_fields = ("code", "name")
 
 
 @admin.register(PointEntry)
-class PointEntryAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class PointEntryAdmin(ScopedModelAdmin):
     list_display = ("member", "rule", "points", "occurred_on", "note")
     list_filter = ("rule", "occurred_on")
     search_fields = ("member__name", "member__name_initials")
@@ -585,41 +577,37 @@ class PointEntryAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 # --- Logins: the user admin with the Profile and the roles (groups) ------------------------------------
 
-class ProfileInline(ScopedInlineMixin, admin.StackedInline):
+class ProfileInline(ScopedStackedInline):
     model = Profile
     can_delete = False
     fields = ("committee", "handling_unit")
     verbose_name = verbose_name_plural = "所属政协 / 承办单位"
 
 
-class PortalUserAdmin(ScopedAdminMixin, UserAdmin):
+class PortalUserAdmin(ScopedModelAdmin, UserAdmin):
     inlines = [ProfileInline]
     list_display = ("username", "first_name", "role_names", "profile_committee", "profile_unit", "is_active")
     list_select_related = ("portal_profile__committee", "portal_profile__handling_unit")
     list_filter = ("groups", "is_active", "is_staff")
 
     def get_queryset(self, request):
-        qs = User.objects.all().prefetch_related("groups")
+        return super().get_queryset(request).prefetch_related("groups")
+
+    def scope_queryset(self, request, qs):
+        """Logins of people working in the user's committee tree; superusers' only for superusers."""
+        from core.querysets import users_in_scope_q
+
         s = user_scope(request.user)
         if s.is_superuser:
             return qs
-        ids = sorted(s.committee_ids)
-        return qs.filter(Q(portal_profile__committee_id__in=ids) | Q(member__committee_id__in=ids)
-                         | Q(portal_profile__handling_unit__committee_id__in=ids)).distinct()
+        if not s.is_office:
+            return qs.none()
+        return qs.filter(users_in_scope_q(s)).exclude(is_superuser=True)
 
     def get_readonly_fields(self, request, obj=None):
         if request.user.is_superuser:
             return ()
         return ("is_superuser", "user_permissions", "last_login", "date_joined")
-
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if db_field.name == "groups" and not request.user.is_superuser:
-            from django.contrib.auth.models import Group
-
-            from core.scoping import Role
-
-            kwargs["queryset"] = Group.objects.filter(name__in=Role.ALL)
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

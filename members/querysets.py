@@ -3,10 +3,12 @@
 from django.db import models
 from django.db.models import Q
 
-from core.scoping import Role, ScopedQuerySet, user_scope
+from core.scoping import OfficeScopeMixin, Role, ScopedQuerySet, user_scope
 
 
-class CommitteeQuerySet(models.QuerySet):
+class CommitteeQuerySet(OfficeScopeMixin, models.QuerySet):
+    office_path = ""  # the committee itself
+
     def visible_to(self, user):
         s = user_scope(user)
         if s.is_superuser:
@@ -16,11 +18,15 @@ class CommitteeQuerySet(models.QuerySet):
         return self.none()
 
 
-class CommitteeOwnedQuerySet(models.QuerySet):
+class CommitteeOwnedQuerySet(OfficeScopeMixin, models.QuerySet):
     """Reference data owned by a committee (sectors, townships, units…): readable by anyone who
     works within that committee tree, members and units included."""
 
     committee_path = "committee"
+
+    @property
+    def office_path(self):
+        return self.committee_path
 
     def visible_to(self, user):
         s = user_scope(user)
@@ -78,7 +84,7 @@ class HandlingUnitQuerySet(CommitteeOwnedQuerySet):
         return super().visible_to(user)
 
 
-class RosterImportQuerySet(models.QuerySet):
+class RosterImportQuerySet(OfficeScopeMixin, models.QuerySet):
     def visible_to(self, user):
         s = user_scope(user)
         if s.is_superuser:

@@ -3,7 +3,7 @@
 from django.contrib import admin, messages
 
 from core.errors import DomainError
-from members.admin_mixins import ScopedAdminMixin
+from core.admin_base import ScopedModelAdmin, ScopedStackedInline, ScopedTabularInline
 
 from . import services
 from .models import Bulletin, CarryBack, Forwarding, LeaderInstruction, OpinionReport, Outcome, UnitFeedback
@@ -23,7 +23,7 @@ def _run(modeladmin, request, queryset, fn, done: str):
         modeladmin.message_user(request, f, messages.ERROR)
 
 
-class ForwardingInline(admin.TabularInline):
+class ForwardingInline(ScopedTabularInline):
     model = Forwarding
     extra = 0
     can_delete = False
@@ -34,7 +34,7 @@ class ForwardingInline(admin.TabularInline):
         return False
 
 
-class FeedbackInline(admin.StackedInline):
+class FeedbackInline(ScopedStackedInline):
     model = UnitFeedback
     extra = 0
     can_delete = False
@@ -45,7 +45,7 @@ class FeedbackInline(admin.StackedInline):
         return False
 
 
-class CarryBackInline(admin.TabularInline):
+class CarryBackInline(ScopedTabularInline):
     model = CarryBack
     extra = 0
     can_delete = False
@@ -57,7 +57,7 @@ class CarryBackInline(admin.TabularInline):
 
 
 @admin.register(OpinionReport)
-class OpinionReportAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class OpinionReportAdmin(ScopedModelAdmin):
     list_display = ("number", "title", "status", "category", "source", "direction", "unit", "due_at", "outcome",
                     "received_at")
     list_filter = ("status", "category", "source", "direction", "outcome", "committee")
@@ -75,24 +75,24 @@ class OpinionReportAdmin(ScopedAdminMixin, admin.ModelAdmin):
         # New reports come in through the pages and API (which start the registration clock).
         return False
 
-    @admin.action(description="分类登记所选信息")
+    @admin.action(description="分类登记所选信息", permissions=["change"])
     def register_selected(self, request, queryset):
         _run(self, request, queryset, lambda r: services.opinion_report_register(report=r, by=request.user),
              "已登记")
 
-    @admin.action(description="办结所选信息：已解决")
+    @admin.action(description="办结所选信息：已解决", permissions=["change"])
     def close_resolved(self, request, queryset):
         _run(self, request, queryset,
              lambda r: services.opinion_report_close(report=r, by=request.user, outcome=Outcome.RESOLVED), "已办结")
 
-    @admin.action(description="办结所选信息：正在办理")
+    @admin.action(description="办结所选信息：正在办理", permissions=["change"])
     def close_in_progress(self, request, queryset):
         _run(self, request, queryset,
              lambda r: services.opinion_report_close(report=r, by=request.user, outcome=Outcome.IN_PROGRESS), "已办结")
 
 
 @admin.register(Bulletin)
-class BulletinAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class BulletinAdmin(ScopedModelAdmin):
     list_display = ("__str__", "title", "issued_on", "sent_to", "committee")
     list_filter = ("year", "committee")
     readonly_fields = ("committee", "year", "number")
@@ -105,7 +105,7 @@ class BulletinAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(LeaderInstruction)
-class LeaderInstructionAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class LeaderInstructionAdmin(ScopedModelAdmin):
     list_display = ("report", "leader", "instructed_on", "status", "acted_at")
     list_filter = ("status",)
     readonly_fields = ("report", "leader", "text", "instructed_on", "status", "acted_note", "acted_at")
@@ -116,7 +116,7 @@ class LeaderInstructionAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(CarryBack)
-class CarryBackAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class CarryBackAdmin(ScopedModelAdmin):
     list_display = ("report", "member", "carried_on", "method", "people_reached", "satisfaction", "member_rating")
     list_filter = ("method", "satisfaction", "member_rating")
     list_select_related = ("report", "member")

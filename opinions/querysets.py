@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
-from core.scoping import user_scope
+from core.scoping import OfficeScopeMixin, user_scope
 
 WAITING_STATES = ("received", "forwarded_unit", "fed_back")
 
@@ -35,7 +35,7 @@ def _report_q(user, prefix: str = "") -> Q | None:
     return q
 
 
-class OpinionReportQuerySet(models.QuerySet):
+class OpinionReportQuerySet(OfficeScopeMixin, models.QuerySet):
     def visible_to(self, user):
         q = _report_q(user)
         return self if q is None else self.filter(q)
@@ -65,7 +65,7 @@ class OpinionReportQuerySet(models.QuerySet):
         )
 
 
-class BulletinQuerySet(models.QuerySet):
+class BulletinQuerySet(OfficeScopeMixin, models.QuerySet):
     def visible_to(self, user):
         s = user_scope(user)
         if s.is_superuser:
@@ -81,7 +81,9 @@ class BulletinQuerySet(models.QuerySet):
         return self.none()
 
 
-class ForwardingQuerySet(models.QuerySet):
+class ForwardingQuerySet(OfficeScopeMixin, models.QuerySet):
+    office_path = "report__committee"
+
     def visible_to(self, user):
         s = user_scope(user)
         if s.unit_id and not s.is_office and not s.is_superuser:
@@ -90,8 +92,10 @@ class ForwardingQuerySet(models.QuerySet):
         return self if q is None else self.filter(q)
 
 
-class ReportChildQuerySet(models.QuerySet):
+class ReportChildQuerySet(OfficeScopeMixin, models.QuerySet):
     """Rows that belong to one report (answers, carry-backs, instructions): visible with the report."""
+
+    office_path = "report__committee"
 
     def visible_to(self, user):
         q = _report_q(user, "report__")

@@ -35,6 +35,8 @@ class ProposalCounter(models.Model):
                                    on_delete=models.CASCADE, related_name="proposal_counter")
     last_number = models.PositiveIntegerField("已用编号", default=0)
 
+    objects = qs.ProposalCounterQuerySet.as_manager()
+
     class Meta:
         verbose_name = verbose_name_plural = "提案编号计数"
 
@@ -183,6 +185,8 @@ class Review(AuditedModel):
     converted_object_id = models.PositiveBigIntegerField("转为社情民意编号", null=True, blank=True)
     converted_to = GenericForeignKey("converted_content_type", "converted_object_id")
 
+    objects = qs.ProposalRecordQuerySet.as_manager()
+
     class Meta:
         verbose_name = verbose_name_plural = "提案审查"
 
@@ -243,6 +247,8 @@ class Answer(AuditedModel):
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
     class_reviewed_at = models.DateTimeField("分类审核时间", null=True, blank=True)
 
+    objects = qs.ProposalRecordQuerySet.as_manager()
+
     class Meta:
         verbose_name = verbose_name_plural = "答复"
         ordering = ["proposal", "round", "pk"]
@@ -270,6 +276,8 @@ class Countersign(AuditedModel):
     due_at = models.DateTimeField("会签期限", db_index=True)
     confirmed_at = models.DateTimeField("会签时间", null=True, blank=True)
 
+    objects = qs.CountersignQuerySet.as_manager()
+
     class Meta:
         verbose_name = verbose_name_plural = "会签"
         ordering = ["answer", "pk"]
@@ -290,6 +298,8 @@ class Evaluation(AuditedModel):
     round = models.PositiveSmallIntegerField("办理轮次", default=1)
     result = models.CharField("评价", max_length=15, choices=Result.choices)
     comment = models.TextField("意见", blank=True)
+
+    objects = qs.ProposalRecordQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "委员评价"
@@ -316,6 +326,8 @@ class SupervisionRecord(AuditedModel):
     on = models.DateField("督办日期", default=timezone.localdate)
     method = models.CharField("方式", max_length=10, choices=Method.choices, default=Method.SITE)
     content = models.TextField("督办情况")
+
+    objects = qs.ProposalRecordQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "督办记录"

@@ -89,3 +89,18 @@ class PublicCommentQuerySet(ScopedQuerySet):
             q |= Q(status="approved", opening__proposal_id__in=UnitAssignment.objects.filter(
                 unit_id=s.unit_id).values("proposal_id"))
         return q
+
+
+class ProposalRecordQuerySet(ScopedQuerySet):
+    """Office records of one proposal (answers, evaluations, supervision, review): the office of the
+    proposal's committee tree reads them; pages reach them through the proposal, not on their own."""
+
+    office_path = "proposal__committee"
+
+
+class CountersignQuerySet(ScopedQuerySet):
+    office_path = "answer__proposal__committee"
+
+
+class ProposalCounterQuerySet(ScopedQuerySet):
+    office_path = "session__term__committee"

@@ -3,15 +3,11 @@
 from django.contrib import admin, messages
 from django.forms.models import BaseInlineFormSet
 
+from core.admin_base import ScopedModelAdmin, ScopedTabularInline
 from core.errors import DomainError
 
 from . import services
 from .models import ReceptionDay, StandardItem, Visit, Workstation, WorkstationMembership, WorkstationMonthFlag
-
-
-class ScopedAdmin(admin.ModelAdmin):
-    def get_queryset(self, request):
-        return super().get_queryset(request).visible_to(request.user)
 
 
 class MembershipFormSet(BaseInlineFormSet):
@@ -24,7 +20,7 @@ class MembershipFormSet(BaseInlineFormSet):
                 form.add_error("member", f"{member.name}不属于本工作室所在的政协组织。")
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(ScopedTabularInline):
     model = WorkstationMembership
     formset = MembershipFormSet
     extra = 0
@@ -32,7 +28,7 @@ class MembershipInline(admin.TabularInline):
     fields = ["member", "role", "started_on", "ended_on"]
 
 
-class StandardInline(admin.TabularInline):
+class StandardInline(ScopedTabularInline):
     model = StandardItem
     extra = 0
     fields = ["code", "done", "note", "photo", "checked_on"]
@@ -40,7 +36,7 @@ class StandardInline(admin.TabularInline):
 
 
 @admin.register(Workstation)
-class WorkstationAdmin(ScopedAdmin):
+class WorkstationAdmin(ScopedModelAdmin):
     list_display = ["name", "kind", "township", "sector", "host_kind", "lead_member", "opened_on", "public_code",
                     "is_active"]
     list_filter = ["kind", "host_kind", "is_active", "committee"]
@@ -50,7 +46,7 @@ class WorkstationAdmin(ScopedAdmin):
     inlines = [MembershipInline, StandardInline]
     actions = ["plan_next_three_months"]
 
-    @admin.action(description="按固定接待日生成未来3个月的计划")
+    @admin.action(description="按固定接待日生成未来3个月的计划", permissions=["change"])
     def plan_next_three_months(self, request, queryset):
         total = 0
         for ws in queryset:
@@ -61,13 +57,12 @@ class WorkstationAdmin(ScopedAdmin):
         self.message_user(request, f"共生成{total}个计划接待日。")
 
     def save_model(self, request, obj, form, change):
-        obj.stamp(request.user)
         super().save_model(request, obj, form, change)
         services.standards_ensure(workstation=obj)
 
 
 @admin.register(ReceptionDay)
-class ReceptionDayAdmin(ScopedAdmin):
+class ReceptionDayAdmin(ScopedModelAdmin):
     list_display = ["workstation", "date", "status", "held_logged_by"]
     list_filter = ["status", "workstation__kind"]
     date_hierarchy = "date"
@@ -77,7 +72,7 @@ class ReceptionDayAdmin(ScopedAdmin):
 
 
 @admin.register(Visit)
-class VisitAdmin(ScopedAdmin):
+class VisitAdmin(ScopedModelAdmin):
     list_display = ["tracking_code", "workstation", "received_on", "source", "category", "outcome", "masked_phone"]
     list_filter = ["source", "category", "outcome"]
     date_hierarchy = "received_on"
@@ -87,6 +82,6 @@ class VisitAdmin(ScopedAdmin):
 
 
 @admin.register(WorkstationMonthFlag)
-class WorkstationMonthFlagAdmin(ScopedAdmin):
+class WorkstationMonthFlagAdmin(ScopedModelAdmin):
     list_display = ["workstation", "month", "held_count", "required", "created_at"]
     list_filter = ["month"]

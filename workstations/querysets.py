@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from core.scoping import user_scope
+from core.scoping import OfficeScopeMixin, user_scope
 
 MANAGER_ROLES = ("lead", "convenor")
 
@@ -68,7 +68,7 @@ def loggable_q(user, path: str = "") -> Q:
     return q
 
 
-class WorkstationQuerySet(models.QuerySet):
+class WorkstationQuerySet(OfficeScopeMixin, models.QuerySet):
     def visible_to(self, user):
         return self.filter(visible_q(user))
 
@@ -82,8 +82,10 @@ class WorkstationQuerySet(models.QuerySet):
         return self.filter(is_active=True)
 
 
-class WorkstationChildQuerySet(models.QuerySet):
+class WorkstationChildQuerySet(OfficeScopeMixin, models.QuerySet):
     """Rows that belong to one workstation (reception days, checklist items, flags)."""
+
+    office_path = "workstation__committee"
 
     def visible_to(self, user):
         return self.filter(visible_q(user, "workstation"))
