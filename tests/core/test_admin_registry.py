@@ -435,3 +435,24 @@ def test_state_fields_are_read_only_for_staff(label, world):
     assert set(state_field_names(MODELS[label])) <= readonly
     for inline in ma.get_inline_instances(req, obj):
         assert set(state_field_names(inline.model)) <= set(inline.get_readonly_fields(req, obj)), inline
+
+
+@pytest.mark.parametrize("label", [label for label in LABELS if label not in SUPERUSER_ONLY])
+def test_form_choices_of_another_county_offer_nothing_of_county_a(label, world):
+    """Foreign-key and many-to-many choices, in the form and in every inline, come from the user's
+    scope: staff of county B cannot point a row at county A's members, units, proposals or logins."""
+    ma = REGISTRY[MODELS[label]]
+    req = _request(world.staff_b)
+    forms = [ma.get_form(req)]
+    forms += [inline.get_formset(req).form for inline in ma.get_inline_instances(req)]
+    offered = []
+    for form in forms:
+        for name, field in form.base_fields.items():
+            qs = getattr(field, "queryset", None)
+            if qs is None:
+                continue
+            target = qs.model._meta.label
+            row = world.rows.get(target)
+            if row is not None and target not in GLOBAL and qs.filter(pk=row.pk).exists():
+                offered.append(f"{form.__name__}.{name} offers {target} {row.pk}")
+    assert not offered, offered
