@@ -65,6 +65,9 @@ def manage(*args: str) -> None:
 
 def run() -> None:
     bootstrap()
+    # The local demo: DEBUG on (static files from the app, detailed errors on this machine only).
+    # Production leaves DJANGO_DEBUG unset, so DEBUG is off and a real DJANGO_SECRET_KEY is required.
+    os.environ.setdefault("DJANGO_DEBUG", "1")
     # Reminder e-mails go to files in var/mail/ rather than flooding the console.
     os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
     manage("migrate", "--noinput")

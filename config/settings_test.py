@@ -1,6 +1,13 @@
 """Test overrides: fast hasher, in-memory mail; everything else as in production settings."""
 
-from .settings import *  # noqa: F401,F403
+import os as _os
+
+# Tests run with DEBUG off, as production does; production refuses to start without a key, so the
+# test settings bring their own, and serve plain HTTP to the test client.
+_os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
+_os.environ.setdefault("DJANGO_HTTPS", "0")
+
+from .settings import *  # noqa: F401,F403,E402
 from .settings import DATABASES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -14,8 +21,6 @@ WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # A file, not :memory:, so that a real Celery worker process can share the test database.
-    import os as _os
-
     DATABASES["default"]["TEST"] = {"NAME": _os.environ.get("SQLITE_TEST_DB", "var/test_db.sqlite3")}
 
 from .settings import env_bool

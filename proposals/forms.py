@@ -54,7 +54,7 @@ class ProposalForm(forms.Form):
 
 class EvaluateForm(forms.Form):
     result = forms.ChoiceField(label="评价", widget=forms.RadioSelect,
-                               choices=[c for c in Evaluation.Result.choices if c[0] != "not_evaluated"],
+                               choices=Evaluation.INPUT_CHOICES,
                                error_messages={"required": "请选择评价。"})
     comment = forms.CharField(label="意见", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 

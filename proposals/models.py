@@ -25,6 +25,7 @@ ANSWER_CLASSES = {
     "B": "所提问题正在解决或列入计划逐步解决",
     "C": "因条件限制或其他原因暂时不能解决，留作参考",
 }
+ANSWER_CLASS_CHOICES = [(k, f"{k}类：{v}") for k, v in ANSWER_CLASSES.items()]
 
 
 class ProposalCounter(models.Model):
@@ -237,10 +238,8 @@ class Answer(AuditedModel):
     assignment = models.OneToOneField(UnitAssignment, verbose_name="交办", on_delete=models.CASCADE,
                                       related_name="answer")
     round = models.PositiveSmallIntegerField("办理轮次", default=1)
-    answer_class = models.CharField("答复类别（单位）", max_length=1,
-                                    choices=[(k, f"{k}类：{v}") for k, v in ANSWER_CLASSES.items()])
-    reviewed_class = models.CharField("答复类别（审核后）", max_length=1, blank=True,
-                                      choices=[(k, f"{k}类：{v}") for k, v in ANSWER_CLASSES.items()])
+    answer_class = models.CharField("答复类别（单位）", max_length=1, choices=ANSWER_CLASS_CHOICES)
+    reviewed_class = models.CharField("答复类别（审核后）", max_length=1, blank=True, choices=ANSWER_CLASS_CHOICES)
     content = models.TextField("答复内容")
     document = models.FileField("答复函", upload_to="proposals/answers/%Y/%m/", blank=True)
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DRAFT)
@@ -293,6 +292,9 @@ class Evaluation(AuditedModel):
         BASICALLY = "basically", "基本满意"
         UNSATISFIED = "unsatisfied", "不满意"
         NOT_EVALUATED = "not_evaluated", "逾期未评价"
+
+    # What a proposer may choose; "not evaluated" is only ever recorded by the sweep.
+    INPUT_CHOICES = Result.choices[:3]
 
     proposal = models.ForeignKey(Proposal, verbose_name="提案", on_delete=models.CASCADE, related_name="evaluations")
     round = models.PositiveSmallIntegerField("办理轮次", default=1)

@@ -115,7 +115,7 @@ def test_admin_shows_rule_violations_as_chinese_field_errors(client, county_a, c
     text = resp.content.decode()
     assert resp.status_code == 200
     assert "手机号码格式不正确" in text
-    assert "不能重复安排" in text or "同一地点不能重复安排" in text
+    assert "不能重复安排" in text
     assert "不属于" in text
     assert m.assignments.count() == 1
 

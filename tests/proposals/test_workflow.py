@@ -123,7 +123,6 @@ def test_not_filing_needs_a_reason_and_gets_no_number(w):
 
 
 def test_not_filed_proposal_converts_into_an_opinion_report(w):
-    pytest.importorskip("opinions.services")
     from opinions.models import OpinionReport
 
     p = f.submitted(w)
