@@ -1,6 +1,7 @@
-"""Writes for consultations: keyword-only, atomic, and the one place the rules are enforced. Every
-step change goes through ``workflow`` (which writes the timeline); what a step allows is checked
-with ``workflow.action_refusal`` before anything is written."""
+"""Writes for consultations: keyword-only, atomic, and the one place the rules are enforced. Each
+service first asks ``rules`` who may (Forbidden, 403) and what the current step allows
+(``workflow.STEP_ACTIONS``); every status change goes through ``workflow`` (which writes the
+timeline and keeps the caller's instance in step)."""
 
 from __future__ import annotations
 
@@ -23,13 +24,14 @@ from core.timeline import timeline_record
 from members.models import HandlingUnit, Member
 from members.services import points_credit
 
+from . import rules
 from .models import (
     Consultation, DutyMenu, FollowUpVisit, MenuClaim, Minutes, Outcome, Participant, ResearchTask, Topic,
     TopicComment,
 )
 # Who is told about what: one function per item type in selectors, shared with the sweeps.
 from .selectors import organiser_user_ids, outcome_unit_user_ids
-from .workflow import action_refusal, consultation_workflow, outcome_workflow
+from .workflow import comment_workflow, consultation_workflow, outcome_workflow
 
 log = logging.getLogger(__name__)
 S = Consultation.Step
@@ -39,10 +41,9 @@ def consultation_url(c) -> str:
     return reverse("consultations:detail", args=[c.pk])
 
 
-def _check_action(c: Consultation, action: str) -> None:
-    refusal = action_refusal(c, action)
-    if refusal:
-        raise DomainError(refusal, code="invalid_transition")
+def _check_action(c: Consultation, action: str, by) -> None:
+    """Who may (rules, 403) and whether the current step allows it (workflow data, 400)."""
+    rules.require_action(by, c, action)
 
 
 def _lock(c: Consultation) -> Consultation:
@@ -56,6 +57,10 @@ def topic_create(*, committee, title: str, by=None, description: str = "", sourc
                  proposer_member: Member | None = None, proposer_unit: HandlingUnit | None = None,
                  proposer_text: str = "", menu: DutyMenu | None = None, solicitation_opens_on: dt.date | None = None,
                  solicitation_closes_on: dt.date | None = None) -> Topic:
+    if menu is not None:
+        rules.require_manage_menu(by, committee.pk)
+    else:
+        rules.require_create_topic(by, committee)
     if not (title or "").strip():
         raise DomainError("请填写议题。", field="title")
     if proposer_member and proposer_member.committee_id != committee.pk:
@@ -86,6 +91,8 @@ def consultation_create(*, topic: Topic, title: str, format: str, by=None, level
                         parent: Consultation | None = None, now: dt.datetime | None = None) -> Consultation:
     """遴选议题: the topic is selected and the consultation planned; the research deadline is set now."""
     committee = topic.committee
+    rules.require_create(by, committee, organiser_workstation if organiser == Consultation.Organiser.WORKSTATION
+                         else None)
     errors = {}
     if format not in Consultation.Format.values:
         errors["format"] = "请选择协商形式。"
@@ -154,7 +161,7 @@ EDITABLE_FIELDS = ("title", "level", "chair", "lead_member", "venue_workstation"
 @transaction.atomic
 def consultation_update(*, consultation: Consultation, by=None, **fields) -> Consultation:
     c = _lock(consultation)
-    _check_action(c, "edit")
+    _check_action(c, "edit", by)
     for name, value in fields.items():
         if name not in EDITABLE_FIELDS:
             raise DomainError(f"不能修改字段“{name}”。")
@@ -175,7 +182,7 @@ def consultation_update(*, consultation: Consultation, by=None, **fields) -> Con
 def participant_add(*, consultation: Consultation, kind: str, by=None, member: Member | None = None,
                     unit: HandlingUnit | None = None, name: str = "", organisation: str = "") -> Participant:
     c = _lock(consultation)
-    _check_action(c, "participants")
+    _check_action(c, "participants", by)
     if kind == Participant.Kind.MEMBER:
         if member is None:
             raise DomainError("请选择参加的委员。", field="member")
@@ -201,7 +208,7 @@ def participant_add(*, consultation: Consultation, kind: str, by=None, member: M
 @transaction.atomic
 def research_task_add(*, consultation: Consultation, title: str, by=None, lead: Member | None = None) -> ResearchTask:
     c = _lock(consultation)
-    _check_action(c, "research_task")
+    _check_action(c, "research_task", by)
     if not (title or "").strip():
         raise DomainError("请填写调研内容。", field="title")
     if lead is not None and lead.committee_id != c.committee_id:
@@ -216,7 +223,7 @@ def research_task_add(*, consultation: Consultation, title: str, by=None, lead: 
 @transaction.atomic
 def research_findings_record(*, task: ResearchTask, findings: str, by=None) -> ResearchTask:
     c = _lock(task.consultation)
-    _check_action(c, "record_findings")
+    _check_action(c, "record_findings", by)
     if not (findings or "").strip():
         raise DomainError("请填写调研发现。", field="findings")
     task.findings = findings.strip()
@@ -229,7 +236,7 @@ def research_findings_record(*, task: ResearchTask, findings: str, by=None) -> R
 
 @transaction.atomic
 def consultation_start_research(*, consultation: Consultation, by=None, note: str = "") -> Consultation:
-    _check_action(consultation, "start_research")
+    _check_action(consultation, "start_research", by)
     return consultation_workflow.transition(consultation, S.RESEARCHING, by=by, note=note)
 
 
@@ -246,7 +253,7 @@ def _credit_session(c: Consultation) -> None:
 def consultation_hold_session(*, consultation: Consultation, by=None, held_on: dt.date | None = None,
                               note: str = "") -> Consultation:
     """开展活动: the session took place (the chair and member participants earn points)."""
-    _check_action(consultation, "hold_session")
+    _check_action(consultation, "hold_session", by)
     if held_on and held_on > timezone.localdate():
         raise DomainError("召开日期不能晚于今天。", field="held_on")
     c = consultation_workflow.transition(consultation, S.HELD, by=by, note=note, held_on=held_on)
@@ -258,7 +265,7 @@ def consultation_hold_session(*, consultation: Consultation, by=None, held_on: d
 def minutes_record(*, consultation: Consultation, body: str, by=None, consensus: str = "",
                    attendance: int = 0) -> Minutes:
     c = _lock(consultation)
-    _check_action(c, "minutes")
+    _check_action(c, "minutes", by)
     if not (body or "").strip():
         raise DomainError("请填写会议纪要内容。", field="body")
     minutes = Minutes.objects.filter(consultation=c).first() or Minutes(consultation=c)
@@ -274,7 +281,7 @@ def outcome_add(*, consultation: Consultation, text: str, by=None, handling_unit
                 now: dt.datetime | None = None) -> Outcome:
     """A consensus item from the session; in the conversion step it is sent to its unit at once."""
     c = _lock(consultation)
-    _check_action(c, "outcome_add")
+    _check_action(c, "outcome_add", by)
     if not (text or "").strip():
         raise DomainError("请填写成果事项。", field="text")
     if handling_unit is not None and handling_unit.committee_id != c.committee_id:
@@ -294,7 +301,7 @@ def outcome_add(*, consultation: Consultation, text: str, by=None, handling_unit
 @transaction.atomic
 def consultation_finish_session(*, consultation: Consultation, by=None, note: str = "") -> Consultation:
     """形成成果: the session is closed with its minutes and outcome items."""
-    _check_action(consultation, "finish_session")
+    _check_action(consultation, "finish_session", by)
     c = consultation_workflow.transition(consultation, S.OUTCOMES, by=by, note=note)
     _credit_session(c)
     return c
@@ -313,7 +320,7 @@ def consultation_send_outcomes(*, consultation: Consultation, by=None, note: str
                                now: dt.datetime | None = None) -> Consultation:
     """推动转化: every outcome item with a unit is sent (60-day deadline); the follow-up visit is due
     90 days from now unless all items are reported done earlier."""
-    _check_action(consultation, "send_outcomes")
+    _check_action(consultation, "send_outcomes", by)
     c = consultation_workflow.transition(consultation, S.CONVERTING, by=by, note=note, now=now)
     sent = []
     for o in c.outcomes.filter(status=Outcome.Status.DRAFT, handling_unit__isnull=False).order_by("pk"):
@@ -325,6 +332,7 @@ def consultation_send_outcomes(*, consultation: Consultation, by=None, note: str
 @transaction.atomic
 def outcome_report(*, outcome: Outcome, result: str, report: str, by=None) -> Outcome:
     """The unit's report on one item: in progress, done, or cannot be handled (with reasons)."""
+    rules.require_report_outcome(by, outcome)
     if result not in (Outcome.Status.IN_PROGRESS, Outcome.Status.DONE, Outcome.Status.CANNOT):
         raise DomainError("请选择办理结果。", field="result")
     c = outcome.consultation
@@ -349,7 +357,7 @@ def follow_up_schedule(*, consultation: Consultation, trigger: str = FollowUpVis
     None when the consultation is no longer waiting for one, so repeated calls schedule it once."""
     c = _lock(consultation)
     if trigger == FollowUpVisit.Trigger.MANUAL:
-        _check_action(c, "schedule_follow_up")
+        _check_action(c, "schedule_follow_up", by)
     elif c.step != S.CONVERTING:
         return None
     if c.follow_ups.filter(held_on__isnull=True).exists():
@@ -383,10 +391,11 @@ def follow_up_record(*, consultation: Consultation, held_on: dt.date, findings: 
                      basically_satisfied: int, unsatisfied: int, by=None, members=()) -> FollowUpVisit:
     """Record the visit: what was found and how many people were satisfied."""
     c = _lock(consultation)
+    rules.require_manage(by, c, "登记回头看")
     visit = c.follow_ups.filter(held_on__isnull=True).first()
     if visit is None:
         raise DomainError("回头看尚未安排，不能登记走访情况。", code="invalid_transition")
-    _check_action(c, "record_follow_up")
+    _check_action(c, "record_follow_up", by)
     if held_on is None or held_on > timezone.localdate():
         raise DomainError("走访日期不能晚于今天。", field="held_on")
     counts = (satisfied, basically_satisfied, unsatisfied)
@@ -414,14 +423,14 @@ def follow_up_record(*, consultation: Consultation, held_on: dt.date, findings: 
 
 @transaction.atomic
 def consultation_close(*, consultation: Consultation, by=None, note: str = "") -> Consultation:
-    _check_action(consultation, "close")
+    _check_action(consultation, "close", by)
     return consultation_workflow.transition(consultation, S.CLOSED, by=by, note=note)
 
 
 @transaction.atomic
 def consultation_reconsult(*, consultation: Consultation, by=None, note: str = "") -> Consultation:
     """再协商: people are not satisfied; this round ends and a new linked round starts at topic selection."""
-    _check_action(consultation, "reconsult")
+    _check_action(consultation, "reconsult", by)
     c = consultation_workflow.transition(consultation, S.RECONSULTED, by=by, note=note)
     title = re.sub(r"（第\d+轮）$", "", c.title)
     child = consultation_create(
@@ -473,7 +482,7 @@ def outcome_convert(*, outcome: Outcome, kind: str, by=None, member: Member | No
     """Turn an outcome item into a proposal draft or an opinion report (their apps' services create
     the item with a generic link back to the outcome); the link is kept on the outcome."""
     c = _lock(outcome.consultation)
-    _check_action(c, "outcome_convert")
+    _check_action(c, "outcome_convert", by)
     o = Outcome.objects.select_for_update().get(pk=outcome.pk)
     if o.converted_object_id:
         raise DomainError(f"该成果事项已转化为{o.get_converted_kind_display()}。")
@@ -531,14 +540,10 @@ def comment_submit(*, consultation: Consultation, body: str, key: str, author_na
 
 @transaction.atomic
 def comment_moderate(*, comment: TopicComment, approve: bool, by=None) -> TopicComment:
-    if comment.status != TopicComment.Status.PENDING:
-        raise DomainError("该意见已审核。")
-    comment.status = TopicComment.Status.APPROVED if approve else TopicComment.Status.REJECTED
-    comment.moderated_by = by if getattr(by, "is_authenticated", False) else None
-    comment.moderated_at = timezone.now()
-    comment.stamp(by)
-    comment.save()
-    return comment
+    """Approve (publish) or reject a public comment; the workflow refuses one already moderated."""
+    rules.require_moderate(by, comment.topic)
+    to = TopicComment.Status.APPROVED if approve else TopicComment.Status.REJECTED
+    return comment_workflow.transition(comment, to, by=by)
 
 
 # --- Menu of duties (菜单式履职) -------------------------------------------------------------------
@@ -550,6 +555,7 @@ def menu_quota(member: Member) -> int:
 
 @transaction.atomic
 def menu_create(*, committee, year: int, title: str = "", by=None, claim_closes_on: dt.date | None = None) -> DutyMenu:
+    rules.require_manage_menu(by, committee.pk)
     if DutyMenu.objects.filter(committee=committee, year=year).exists():
         raise DomainError(f"{year}年度履职菜单已存在。", field="year")
     menu = DutyMenu(committee=committee, year=year, title=title or f"{year}年度委员履职菜单",
@@ -561,6 +567,7 @@ def menu_create(*, committee, year: int, title: str = "", by=None, claim_closes_
 
 @transaction.atomic
 def menu_publish(*, menu: DutyMenu, by=None) -> DutyMenu:
+    rules.require_manage_menu(by, menu.committee_id)
     if not menu.topics.exists():
         raise DomainError("履职菜单中还没有议题，不能发布。")
     if menu.is_published:
@@ -574,6 +581,7 @@ def menu_publish(*, menu: DutyMenu, by=None) -> DutyMenu:
 
 @transaction.atomic
 def menu_claim(*, topic: Topic, member: Member, by=None) -> MenuClaim:
+    rules.require_claim(by, member)
     menu = topic.menu
     if menu is None or not menu.is_published:
         raise DomainError("该议题不在已发布的履职菜单中。")
@@ -596,6 +604,7 @@ def menu_claim(*, topic: Topic, member: Member, by=None) -> MenuClaim:
 
 @transaction.atomic
 def menu_unclaim(*, claim: MenuClaim, by=None) -> None:
+    rules.require_unclaim(by, claim)
     menu = claim.topic.menu
     if menu and menu.claim_closes_on and timezone.localdate() > menu.claim_closes_on:
         raise DomainError("认领已截止，不能取消。")

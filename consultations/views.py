@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.clientid import client_hash
-from core.errors import DomainError
+from core.errors import DomainError, Forbidden
 from core.ratelimit import RateLimited
 from core.scoping import get_visible_or_404, user_scope
 from core.timeline import timeline_for
@@ -69,8 +69,7 @@ def consultation_list(request):
 
 @login_required
 def consultation_create(request):
-    if not rules.can_create_consultation(request.user):
-        raise Http404
+    rules.require_create_any(request.user)
     s = user_scope(request.user)
     committee_id = s.committee_id
     ws_ids = None if (s.can_manage or s.is_superuser) else convenor_workstation_ids(request.user)
@@ -91,6 +90,8 @@ def consultation_create(request):
                 organiser_workstation=d["organiser_workstation"], venue_workstation=d["venue_workstation"],
                 venue_township=d["venue_township"], venue_community=d["venue_community"],
                 venue_text=d["venue_text"], scheduled_on=d["scheduled_on"], research_due_on=d["research_due_on"])
+        except Forbidden:
+            raise
         except (DomainError, ValidationError) as exc:
             apply_errors(form, exc)
         else:
@@ -178,17 +179,23 @@ def consultation_detail(request, pk: int):
 @require_POST
 def consultation_action(request, pk: int, action: str):
     c = selectors.consultation_get(user=request.user, pk=pk)
-    if not rules.can_manage_consultation(request.user, c):
-        raise Http404
     if action not in ACTION_FORMS:
         raise Http404
-    if action not in STEP_ACTIONS.get(c.step, ()):
-        messages.error(request, f"协商活动处于“{c.get_step_display()}”环节，不能{ACTION_LABELS[action]}。")
+    try:
+        # The rules and the step table refuse before the input is read (403 / a message); the
+        # service asks them again inside its transaction.
+        rules.require_action(request.user, c, action)
+    except Forbidden:
+        raise
+    except DomainError as exc:
+        messages.error(request, exc.message)
         return redirect("consultations:detail", pk=c.pk)
     form = _build_form(action, c, request.POST)
     if form.is_valid():
         try:
             result = _run(action, c, form.cleaned_data, request.user)
+        except Forbidden:
+            raise
         except (DomainError, ValidationError) as exc:
             apply_errors(form, exc)
             messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
@@ -233,13 +240,14 @@ def unit_outcomes(request):
 @require_POST
 def outcome_report(request, pk: int):
     o = get_visible_or_404(Outcome.objects.select_related("consultation"), request.user, pk=pk)
-    if not rules.can_report_outcome(request.user, o):
-        raise Http404
+    rules.require_report_outcome(request.user, o)
     form = OutcomeReportForm(request.POST)
     if form.is_valid():
         try:
             services.outcome_report(outcome=o, result=form.cleaned_data["result"], report=form.cleaned_data["report"],
                                     by=request.user)
+        except Forbidden:
+            raise
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
@@ -283,8 +291,7 @@ def online_consultation(request, pk: int):
 
 @login_required
 def comment_moderation(request):
-    if not user_scope(request.user).can_manage:
-        raise Http404
+    rules.require_moderation_desk(request.user)
     status = request.GET.get("status") or TopicComment.Status.PENDING
     page = Paginator(selectors.comment_moderation_list(user=request.user, status=status), 30).get_page(
         request.GET.get("page"))
@@ -296,10 +303,10 @@ def comment_moderation(request):
 @require_POST
 def comment_moderate(request, pk: int):
     comment = get_visible_or_404(TopicComment.objects.select_related("topic"), request.user, pk=pk)
-    if not rules.can_moderate(request.user, comment.topic):
-        raise Http404
     try:
         services.comment_moderate(comment=comment, approve=request.POST.get("decision") == "approve", by=request.user)
+    except Forbidden:
+        raise
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -335,8 +342,9 @@ def menu(request):
 @require_POST
 def menu_create(request):
     s = user_scope(request.user)
-    if not s.can_manage or not s.committee_id:
-        raise Http404
+    if not s.committee_id:
+        raise Forbidden("您的账号未关联政协组织，不能编制履职菜单。")
+    rules.require_manage_menu(request.user, s.committee_id)
     form = MenuCreateForm(request.POST)
     if form.is_valid():
         from members.models import Committee
@@ -344,6 +352,8 @@ def menu_create(request):
         try:
             m = services.menu_create(committee=Committee.objects.get(pk=s.committee_id), by=request.user,
                                      **form.cleaned_data)
+        except Forbidden:
+            raise
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
@@ -358,12 +368,13 @@ def menu_create(request):
 @require_POST
 def menu_topic_add(request, pk: int):
     m = get_visible_or_404(DutyMenu.objects, request.user, pk=pk)
-    if not rules.can_manage_menu(request.user, m.committee_id):
-        raise Http404
+    rules.require_manage_menu(request.user, m.committee_id)
     form = MenuTopicForm(request.POST)
     if form.is_valid():
         try:
             services.topic_create(committee=m.committee, menu=m, by=request.user, **form.cleaned_data)
+        except Forbidden:
+            raise
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
@@ -377,10 +388,10 @@ def menu_topic_add(request, pk: int):
 @require_POST
 def menu_publish(request, pk: int):
     m = get_visible_or_404(DutyMenu.objects, request.user, pk=pk)
-    if not rules.can_manage_menu(request.user, m.committee_id):
-        raise Http404
     try:
         services.menu_publish(menu=m, by=request.user)
+    except Forbidden:
+        raise
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -391,14 +402,12 @@ def menu_publish(request, pk: int):
 @login_required
 @require_POST
 def menu_claim(request, pk: int):
-    s = user_scope(request.user)
     topic = get_visible_or_404(Topic.objects.select_related("menu"), request.user, pk=pk)
-    if not s.member_id:
-        raise Http404
-    from members.models import Member
-
+    member = rules.claiming_member(request.user)
     try:
-        services.menu_claim(topic=topic, member=Member.objects.get(pk=s.member_id), by=request.user)
+        services.menu_claim(topic=topic, member=member, by=request.user)
+    except Forbidden:
+        raise
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -409,11 +418,11 @@ def menu_claim(request, pk: int):
 @login_required
 @require_POST
 def menu_unclaim(request, pk: int):
-    claim = get_visible_or_404(MenuClaim.objects.select_related("topic__menu"), request.user, pk=pk)
-    if claim.member_id != user_scope(request.user).member_id:
-        raise Http404
+    claim = get_visible_or_404(MenuClaim.objects.select_related("topic__menu", "member"), request.user, pk=pk)
     try:
         services.menu_unclaim(claim=claim, by=request.user)
+    except Forbidden:
+        raise
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -425,9 +434,7 @@ def menu_unclaim(request, pk: int):
 
 @login_required
 def overdue(request):
-    s = user_scope(request.user)
-    if not s.is_office:
-        raise Http404
+    rules.require_office_reader(request.user)
     return render(request, "consultations/overdue.html", {
         "visits": selectors.overdue_follow_ups(user=request.user)[:200],
         "outcomes": selectors.overdue_outcomes(user=request.user)[:200],

@@ -1,6 +1,7 @@
 """The five-step loop as an explicit state machine — the one place that says how a consultation and
-an outcome item move. Pages, admin and API all go through ``consultation_workflow.transition`` /
-``outcome_workflow.transition`` (via services); nothing else writes ``step`` or ``status``.
+an outcome item move, and how a public comment is moderated. Pages, admin and API all go through
+``consultation_workflow`` / ``outcome_workflow`` / ``comment_workflow`` (via services); nothing else
+writes ``step`` or ``status``.
 
 遴选议题 topic_selected → 组织调研 researching → 开展活动 held → 形成成果 outcomes (minutes)
 → 推动转化 converting (outcome items sent to units) → 回头看 follow_up → 已办结 closed / 再协商 reconsulted
@@ -11,9 +12,9 @@ from __future__ import annotations
 from django.utils import timezone
 
 from core.deadlines import compute_due
-from core.workflow import Workflow
+from core.workflow import Workflow, always
 
-from .models import Consultation, Outcome
+from .models import Consultation, Outcome, TopicComment
 
 S = Consultation.Step
 
@@ -249,4 +250,30 @@ outcome_workflow = Workflow(
         O.DONE: _outcome_enter_report,
         O.CANNOT: _outcome_enter_report,
     },
+)
+
+
+# --- Public comments on online consultations (moderation) ----------------------------------------
+
+C = TopicComment.Status
+
+
+COMMENT_TRANSITIONS = {
+    C.PENDING: {C.APPROVED: always, C.REJECTED: always},
+    C.APPROVED: {},
+    C.REJECTED: {},
+}
+
+
+def _comment_moderated(comment, frm, to, by, kw):
+    comment.moderated_by = by if getattr(by, "is_authenticated", False) else None
+    comment.moderated_at = timezone.now()
+
+
+comment_workflow = Workflow(
+    model=TopicComment,
+    transitions=COMMENT_TRANSITIONS,
+    code_prefix="consultations.comment",
+    field="status",
+    on_enter={C.APPROVED: _comment_moderated, C.REJECTED: _comment_moderated},
 )

@@ -1,5 +1,6 @@
-"""Thin API views: scoped querysets (404 outside scope), writes through the same services and the
-same per-step action table as the pages; a refused action answers 400 with the Chinese message."""
+"""Thin API views: scoped querysets (404 outside scope), writes through the same services, rules and
+per-step action table as the pages: a role refusal answers 403 (``rules``, Forbidden), an action the
+current step does not allow 400, both with the Chinese message."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from core.api import OfficeWritePermission, ScopedQuerysetMixin
@@ -18,7 +18,6 @@ from members.models import Committee, Community, Member, Township
 from .. import rules, services
 from ..models import Consultation, FollowUpVisit, MenuClaim, Outcome, Topic
 from ..views import ACTION_FORMS, _build_form, _run
-from ..workflow import action_refusal
 from .filters import ConsultationFilter, FollowUpVisitFilter, MenuClaimFilter, OutcomeFilter, TopicFilter
 from .serializers import (
     ConsultationCreateSerializer, ConsultationSerializer, FollowUpVisitSerializer, MenuClaimSerializer,
@@ -65,8 +64,7 @@ class ConsultationViewSet(ScopedQuerysetMixin, mixins.CreateModelMixin, viewsets
             "topic", "chair", "venue_workstation", "venue_township", "venue_community").order_by("-scheduled_on", "-pk")
 
     def create(self, request, *args, **kwargs):
-        if not rules.can_create_consultation(request.user):
-            raise PermissionDenied("您无权新建协商活动。")
+        rules.require_create_any(request.user)
         ser = ConsultationCreateSerializer(data=request.data, context={"request": request})
         ser.is_valid(raise_exception=True)
         d = dict(ser.validated_data)
@@ -78,14 +76,7 @@ class ConsultationViewSet(ScopedQuerysetMixin, mixins.CreateModelMixin, viewsets
                              ("venue_workstation", Workstation), ("venue_township", Township),
                              ("venue_community", Community)):
             d[field] = _in_committee(model, d.get(field), cid, field)
-        ws = d.get("organiser_workstation")
-        s = user_scope(request.user)
-        if not s.can_manage and not s.is_superuser:
-            from ..querysets import convenor_workstation_ids
-
-            if ws is None or ws.pk not in convenor_workstation_ids(request.user):
-                raise DomainError("工作室召集人只能为本工作室组织协商。", field="organiser_workstation")
-        try:
+        try:  # the service's rules refuse a convenor organising for another workstation (403)
             c = services.consultation_create(topic=topic, by=request.user, **d)
         except ValidationError as exc:
             return Response(exc.message_dict, status=status.HTTP_400_BAD_REQUEST)
@@ -98,13 +89,9 @@ class ConsultationViewSet(ScopedQuerysetMixin, mixins.CreateModelMixin, viewsets
         outcome_add, finish_session, send_outcomes, outcome_convert, schedule_follow_up,
         record_follow_up, close, reconsult."""
         c = self.get_object()
-        if not rules.can_manage_consultation(request.user, c):
-            raise PermissionDenied("只有组织方可以办理协商活动。")
         if code not in ACTION_FORMS:
             return Response({"detail": f"未知操作“{code}”。", "code": "invalid"}, status=status.HTTP_400_BAD_REQUEST)
-        refusal = action_refusal(c, code)
-        if refusal:
-            raise DomainError(refusal, code="invalid_transition")
+        rules.require_action(request.user, c, code)  # 403 for the role, 400 for the step, before the input
         form = _build_form(code, c, request.data)
         form.prefix = None
         if not form.is_valid():
@@ -129,8 +116,7 @@ class OutcomeViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def report(self, request, pk=None):
         o = self.get_object()
-        if not rules.can_report_outcome(request.user, o):
-            raise PermissionDenied("只有承办单位可以报告办理情况。")
+        rules.require_report_outcome(request.user, o)
         ser = OutcomeReportSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         o = services.outcome_report(outcome=o, by=request.user, **ser.validated_data)
@@ -157,15 +143,11 @@ class MenuClaimViewSet(ScopedQuerysetMixin, mixins.CreateModelMixin, mixins.Dest
         return MenuClaim.objects.select_related("topic", "member").order_by("-created_at", "-pk")
 
     def perform_create(self, serializer):
-        s = user_scope(self.request.user)
-        if not s.member_id:
-            raise PermissionDenied("只有委员可以认领履职菜单。")
         serializer.instance = services.menu_claim(topic=serializer.validated_data["topic"],
-                                                  member=Member.objects.get(pk=s.member_id), by=self.request.user)
+                                                  member=rules.claiming_member(self.request.user),
+                                                  by=self.request.user)
 
     def perform_destroy(self, instance):
-        if instance.member_id != user_scope(self.request.user).member_id:
-            raise PermissionDenied("只能取消本人的认领。")
         services.menu_unclaim(claim=instance, by=self.request.user)
 
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from consultations import services
-from consultations.models import Consultation, Outcome, TopicComment
+from consultations.models import Consultation, Minutes, Outcome, TopicComment
 from tests.factories import HandlingUnitFactory, make_user
 from tests.factories.consultations import advance, make_consultation, make_env
 
@@ -66,9 +66,10 @@ def test_member_sees_only_consultations_they_take_part_in(client, env):
     assert "我参加的院坝协商" in html and "别人的民生议事堂" not in html
     assert client.get(reverse("consultations:detail", args=[mine.pk])).status_code == 200
     assert client.get(reverse("consultations:detail", args=[other.pk])).status_code == 404
-    # Members read; they do not run the steps.
+    # Members read; they do not run the steps: a role refusal is a 403 with the rules' message.
     r = client.post(reverse("consultations:act", args=[mine.pk, "minutes"]), {"minutes-body": "x"})
-    assert r.status_code == 404
+    assert r.status_code == 403 and "只有协商活动的组织方" in r.content.decode()
+    assert not Minutes.objects.filter(consultation=mine).exists()
 
 
 def test_unit_sees_only_its_outcomes_and_reports_on_them(client, env):
