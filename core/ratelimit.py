@@ -70,3 +70,53 @@ def cache_rate_check(scope: str, client: str, rate: str, *, what: str = "次") -
     if cache_rate_exceeded(scope, client, rate):
         limit, window = parse_rate(rate)
         raise RateLimited(flood_message(limit, window, what=what), retry_after=window)
+
+
+class FailureLimiter:
+    """Counts a client's failures (wrong passwords, tracking codes that do not exist) and blocks
+    the client for the rest of the window once ``limit`` failures are reached. Successes are never
+    counted, so people behind one office or village NAT address do not lock each other out. The
+    client is ``core.clientid.client_hash(request, scope)``; a cache outage blocks nobody."""
+
+    def __init__(self, scope: str, rate_setting: str, *, what: str, refusal: str):
+        self.scope, self.rate_setting, self.what, self.refusal = scope, rate_setting, what, refusal
+
+    def _keys(self, request) -> tuple[str, str]:
+        from .clientid import client_hash
+
+        client = client_hash(request, self.scope)
+        return f"rate:{self.scope}:{client}", f"rate-block:{self.scope}:{client}"
+
+    @property
+    def rate(self) -> tuple[int, int]:
+        from django.conf import settings
+
+        return parse_rate(getattr(settings, self.rate_setting))
+
+    def check(self, request) -> None:
+        """Raise :class:`RateLimited` (429) while the client is blocked."""
+        from django.core.cache import cache
+
+        try:
+            blocked = cache.get(self._keys(request)[1])
+        except Exception:  # noqa: BLE001
+            return
+        if blocked:
+            limit, window = self.rate
+            message = f"{self.refusal}：同一网络{_window_label(window)}内最多允许{limit}{self.what}，请稍后再试。"
+            raise RateLimited(message, retry_after=window)
+
+    def failed(self, request) -> None:
+        from django.core.cache import cache
+
+        from .clientid import client_ip
+
+        limit, window = self.rate
+        count_key, block_key = self._keys(request)
+        try:
+            cache.add(count_key, 0, timeout=window)
+            if cache.incr(count_key) >= limit:  # the limit-th failure blocks the next attempt
+                cache.set(block_key, 1, timeout=window)
+                log.warning("%s: %s blocked after %d failures", self.scope, client_ip(request), limit)
+        except Exception as exc:  # noqa: BLE001
+            log.warning("%s failure not counted, cache unavailable: %s", self.scope, exc)

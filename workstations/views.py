@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from core.clientid import client_hash
 from core.errors import DomainError, Forbidden
 from core.params import month_param
+from core.ratelimit import FailureLimiter, RateLimited
 from core.scoping import user_scope
 from core.timeline import timeline_for
 from members.models import HandlingUnit
@@ -398,8 +399,15 @@ def public_workstation(request, code: str):
 @never_cache
 @require_GET
 def track(request, code: str):
-    visit = get_object_or_404(Visit.objects.select_related("workstation", "handling_unit"),
-                              tracking_code=code.strip().upper())
+    code = code.strip().upper()
+    try:
+        tracking_limiter.check(request)
+    except RateLimited as exc:
+        return _lookup_refused(request, code, exc)
+    visit = Visit.objects.select_related("workstation", "handling_unit").filter(tracking_code=code).first()
+    if visit is None:
+        tracking_limiter.failed(request)
+        raise Http404("没有找到这个查询码。")
     return render(request, "workstations/track.html", {
         "visit": visit, "steps": progress_steps(visit), "is_new": request.GET.get("new") == "1",
     })
@@ -410,11 +418,26 @@ def track_lookup(request):
     code = (request.GET.get("code") or "").strip().upper().replace(" ", "")
     error = ""
     if code:
+        try:
+            tracking_limiter.check(request)
+        except RateLimited as exc:
+            return _lookup_refused(request, code, exc)
         if Visit.objects.filter(tracking_code=code).exists():
             return redirect("workstations:track", code=code)
+        tracking_limiter.failed(request)
         error = "没有找到这个查询码，请核对后重新输入。"
     return render(request, "workstations/track_lookup.html", {"code": code, "error": error},
                   status=404 if error else 200)
+
+
+# Guessing tracking codes is throttled per client (core.clientid); looking up one's own code is not.
+tracking_limiter = FailureLimiter("track", "TRACKING_LOOKUP_RATE", what="次未找到的查询", refusal="查询过于频繁")
+
+
+def _lookup_refused(request, code: str, exc: RateLimited):
+    response = render(request, "workstations/track_lookup.html", {"code": code, "error": exc.message}, status=429)
+    response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 def _qr(ws: Workstation):
