@@ -209,13 +209,14 @@ def _proposal_member_dim(name: str):
     return Coalesce(F(f"member__{name}_id"), F(f"{name}_id"))
 
 
-def _answer_waiting_q() -> Q:
-    return (Q(role__in=["lead", "separate"]) & Q(round=F("proposal__round"))
-            & Q(proposal__status__in=["assigned", "rehandling"])
-            & (Q(answer__isnull=True) | Q(answer__status="draft")))
+def _open(label: str) -> Callable[[], Q]:
+    """The model's own "open" read (core.deadlines.DeadlineQuerySetMixin.open_q)."""
+    return lambda: apps.get_model(label).objects.open_q()
 
 
-OUTCOME_OPEN = ["assigned", "in_progress"]
+def _overdue(label: str) -> Callable[[], Q]:
+    """The model's own "overdue" read, the one rule the pages, API and sweeps use too."""
+    return lambda: apps.get_model(label).objects.overdue_q(_now())
 
 REGISTRY: dict[str, Metric] = {}
 
@@ -284,13 +285,11 @@ register(
     # --- consultations ----------------------------------------------------------------------------
     Metric("cons.open", "进行中的协商", "consultations.Consultation", SNAPSHOT,
            dims={"township": "venue_township_id"}, key="step",
-           where=lambda: Q(step__in=["topic_selected", "researching", "held", "outcomes", "converting",
-                                     "follow_up"]),
+           where=_open("consultations.Consultation"),
            related=("topic", "venue_township"), unit_label="项"),
     Metric("cons.overdue", "超期的协商环节", "consultations.Consultation", SNAPSHOT,
            dims={"township": "venue_township_id"}, key="step",
-           where=lambda: Q(step__in=["topic_selected", "researching", "held", "outcomes", "converting",
-                                     "follow_up"]) & Q(due_at__lt=_now()),
+           where=_overdue("consultations.Consultation"),
            related=("topic", "venue_township"), unit_label="项"),
     Metric("cons.held", "召开协商活动", "consultations.Consultation", FLOW, day="held_on",
            dims={"township": "venue_township_id"}, key="format", where=lambda: Q(held_on__isnull=False),
@@ -307,7 +306,7 @@ register(
     Metric("cons.outcomes_overdue", "超期未办结的协商成果", "consultations.Outcome", SNAPSHOT,
            committee="consultation__committee_id",
            dims={"township": "consultation__venue_township_id", "unit": "handling_unit_id"},
-           where=lambda: Q(status__in=OUTCOME_OPEN, due_at__lt=_now()),
+           where=_overdue("consultations.Outcome"),
            related=("consultation", "handling_unit"), unit_label="项"),
     Metric("cons.follow_ups", "回头看", "consultations.FollowUpVisit", FLOW,
            committee="consultation__committee_id", day="held_on",
@@ -365,7 +364,7 @@ register(
                  "special_committee": Coalesce(F("proposal__member__special_committee_id"),
                                                F("proposal__special_committee_id")),
                  "unit": "unit_id"},
-           where=lambda: _answer_waiting_q() & Q(due_at__lt=_now()), related=("proposal", "unit"), unit_label="件"),
+           where=_overdue("proposals.UnitAssignment"), related=("proposal", "unit"), unit_label="件"),
     # --- opinion reports ----------------------------------------------------------------------------
     Metric("op.received", "收到社情民意信息", "opinions.OpinionReport", FLOW, day="received_at",
            dims={"township": "workstation__township_id"}, key="source", related=("workstation",), unit_label="条"),
@@ -393,7 +392,7 @@ register(
            related=("report", "leader"), unit_label="件"),
     Metric("op.overdue", "超期的社情民意", "opinions.OpinionReport", SNAPSHOT,
            dims={"township": "workstation__township_id", "unit": "unit_id"}, key="due_stage",
-           where=lambda: Q(due_at__lt=_now()) & ~Q(status__in=["closed", "rejected", "merged"]),
+           where=_overdue("opinions.OpinionReport"),
            related=("unit", "workstation"), unit_label="条"),
     # --- handling units: the fair table (dated by the answer) -------------------------------------
     Metric("unit.answered.proposal", "答复提案", "proposals.Answer", FLOW, committee="proposal__committee_id",

@@ -15,10 +15,8 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils import timezone
 
+from core.deadlines import DUE_SOON_DAYS, Urgency, urgency  # noqa: F401 - the one overdue/due-soon rule
 from core.scoping import user_scope
-
-# Days before the deadline from which an item counts as "due soon" (the unit's 7-day reminders).
-DUE_SOON_DAYS = 7
 
 
 class Kind:
@@ -34,14 +32,6 @@ class Kind:
         OUTCOME: "协商成果办理",
     }
     ORDER = (OPINION, PROPOSAL_ANSWER, PROPOSAL_COUNTERSIGN, OUTCOME)
-
-
-class Urgency:
-    OVERDUE = "overdue"
-    SOON = "soon"
-    LATER = "later"
-
-    LABELS = {OVERDUE: "已逾期", SOON: "7日内到期", LATER: "未到期"}
 
 
 @dataclass(frozen=True)
@@ -62,16 +52,6 @@ class WorkItem:
     @property
     def urgency_label(self) -> str:
         return Urgency.LABELS[self.urgency]
-
-
-def urgency(due_at: dt.datetime | None, now: dt.datetime) -> str:
-    if due_at is None:
-        return Urgency.LATER
-    if due_at < now:
-        return Urgency.OVERDUE
-    if due_at <= now + dt.timedelta(days=DUE_SOON_DAYS):
-        return Urgency.SOON
-    return Urgency.LATER
 
 
 def _opinion_items(user, now):
@@ -114,7 +94,7 @@ def _outcome_items(user, now):
 
     s = user_scope(user)
     url = reverse("consultations:unit-outcomes")
-    for o in selectors.outcome_list(user=user).filter(handling_unit_id=s.unit_id or 0).open():
+    for o in selectors.outcome_list(user=user).waiting_on_unit(s.unit_id or 0):
         yield WorkItem(Kind.OUTCOME, o.pk, o.text[:80], o.consultation.title, o.due_at,
                        f"{url}?status={o.status}", "报告办理情况", urgency(o.due_at, now))
 

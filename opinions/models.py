@@ -143,7 +143,12 @@ class OpinionReport(AuditedModel):
 
     @property
     def is_overdue(self) -> bool:
-        return bool(self.due_at and self.due_at < timezone.now())
+        """The queryset's overdue rule (core.deadlines) for one report."""
+        from core.deadlines import is_overdue
+
+        from .querysets import WAITING_STATES
+
+        return is_overdue(self.due_at, is_open=self.status in WAITING_STATES)
 
 
 class Bulletin(AuditedModel):

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q
-from django.utils import timezone
 
+from core.deadlines import DeadlineQuerySetMixin
 from core.scoping import OfficeScopeMixin, user_scope
 
 WAITING_STATES = ("received", "forwarded_unit", "fed_back")
@@ -35,20 +33,21 @@ def _report_q(user, prefix: str = "") -> Q | None:
     return q
 
 
-class OpinionReportQuerySet(OfficeScopeMixin, models.QuerySet):
+class OpinionReportQuerySet(DeadlineQuerySetMixin, OfficeScopeMixin, models.QuerySet):
+    """``open()``, ``overdue()``, ``due_soon()`` and ``waiting_on_unit()`` come from core.deadlines;
+    a report is open while it waits for registration, the unit's feedback or the carry-back."""
+
+    unit_field = "unit_id"
+
     def visible_to(self, user):
         q = _report_q(user)
         return self if q is None else self.filter(q)
 
+    def open_q(self) -> Q:
+        return Q(status__in=WAITING_STATES, due_at__isnull=False)
+
     def waiting(self):
-        return self.filter(status__in=WAITING_STATES, due_at__isnull=False)
-
-    def overdue(self, now: dt.datetime | None = None):
-        return self.waiting().filter(due_at__lt=now or timezone.now())
-
-    def due_soon(self, days: int, now: dt.datetime | None = None):
-        now = now or timezone.now()
-        return self.waiting().filter(due_at__gte=now, due_at__lte=now + dt.timedelta(days=days))
+        return self.open()
 
     def outcome_counts(self) -> dict:
         """The account leaders ask for: received, resolved, in progress, cannot be handled."""
@@ -61,7 +60,7 @@ class OpinionReportQuerySet(OfficeScopeMixin, models.QuerySet):
             in_progress=Count("pk", filter=Q(outcome=Outcome.IN_PROGRESS)),
             cannot_handle=Count("pk", filter=Q(outcome__in=Outcome.cannot_handle())),
             open=Count("pk", filter=~Q(status="closed")),
-            overdue=Count("pk", filter=Q(status__in=WAITING_STATES, due_at__lt=timezone.now())),
+            overdue=Count("pk", filter=self.overdue_q()),
         )
 
 

@@ -50,14 +50,12 @@ def opinion_deadlines(now: dt.datetime | None = None) -> dict:
     lead = getattr(settings, "OPINION_REMINDER_DAYS_BEFORE", {})
     ct = ContentType.objects.get_for_model(OpinionReport)
     fields = ("pk", "committee_id", "unit_id", "title", "due_at", "due_explanation")
-    base = OpinionReport.objects.filter(due_at__isnull=False)
-
+    # "Due soon" and "overdue" are the queryset's reads (core.deadlines), the same as pages and dashboards.
     def soon(status, days):
-        return list(base.filter(status=status, due_at__gte=now, due_at__lte=now + dt.timedelta(days=days))
-                    .values_list(*fields))
+        return list(OpinionReport.objects.filter(status=status).due_soon(days, now).values_list(*fields))
 
     def late(status):
-        return list(base.filter(status=status, due_at__lt=now).values_list(*fields))
+        return list(OpinionReport.objects.filter(status=status).overdue(now).values_list(*fields))
 
     reg_soon = soon(S.RECEIVED, lead.get("registration", 1))
     reg_late = late(S.RECEIVED)

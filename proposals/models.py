@@ -145,7 +145,12 @@ class Proposal(AuditedModel):
 
     @property
     def is_overdue(self) -> bool:
-        return bool(self.due_at and self.due_at < timezone.now())
+        """The queryset's overdue rule (core.deadlines) for one proposal."""
+        from core.deadlines import is_overdue
+
+        from .querysets import NOT_WAITING
+
+        return is_overdue(self.due_at, is_open=self.status not in NOT_WAITING)
 
 
 class ProposalCosigner(AuditedModel):

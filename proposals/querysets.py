@@ -6,15 +6,19 @@ import datetime as dt
 
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 
+from core.deadlines import DeadlineQuerySetMixin
 from core.scoping import ScopedQuerySet
 
 # Statuses in which a unit still owes an answer for the current round.
 ANSWERING = ("assigned", "rehandling")
 
 
-class ProposalQuerySet(ScopedQuerySet):
+# Statuses in which a proposal waits on nobody (not yet submitted, or out of the loop).
+NOT_WAITING = ("draft", "cosigning", "not_filed", "converted", "closed")
+
+
+class ProposalQuerySet(DeadlineQuerySetMixin, ScopedQuerySet):
     def scope_q(self, s, user) -> Q:
         q = Q(pk__in=[])
         if s.member_id:
@@ -28,10 +32,9 @@ class ProposalQuerySet(ScopedQuerySet):
             q |= Q(pk__in=UnitAssignment.objects.filter(unit_id=s.unit_id).values("proposal_id"))
         return q
 
-    def overdue(self, now: dt.datetime | None = None):
-        return self.filter(due_at__lt=now or timezone.now()).exclude(
-            status__in=["draft", "cosigning", "not_filed", "converted", "closed"]
-        )
+    def open_q(self) -> Q:
+        """Open: somewhere in the loop with a deadline (core.deadlines gives overdue and due soon)."""
+        return ~Q(status__in=NOT_WAITING) & Q(due_at__isnull=False)
 
     def due_before(self, t: dt.datetime):
         return self.filter(due_at__lte=t)
@@ -40,8 +43,9 @@ class ProposalQuerySet(ScopedQuerySet):
         return self.filter(number__isnull=False)
 
 
-class UnitAssignmentQuerySet(ScopedQuerySet):
+class UnitAssignmentQuerySet(DeadlineQuerySetMixin, ScopedQuerySet):
     office_path = "proposal__committee"
+    unit_field = "unit_id"
 
     def scope_q(self, s, user) -> Q:
         return Q(unit_id=s.unit_id) if s.unit_id else Q(pk__in=[])
@@ -50,14 +54,15 @@ class UnitAssignmentQuerySet(ScopedQuerySet):
         """Assignments of each proposal's current round."""
         return self.filter(round=models.F("proposal__round"))
 
+    def open_q(self) -> Q:
+        """Open: a lead or separate unit of the proposal's current round that has not submitted its
+        answer while the proposal waits for answers."""
+        return (Q(round=models.F("proposal__round"), proposal__status__in=ANSWERING, role__in=["lead", "separate"])
+                & ~Q(answer__status="submitted"))
+
     def awaiting_answer(self):
         """Lead and separate units of the current round that have not submitted their answer."""
-        return self.current().filter(proposal__status__in=ANSWERING, role__in=["lead", "separate"]).exclude(
-            answer__status="submitted"
-        )
-
-    def overdue(self, now: dt.datetime | None = None):
-        return self.awaiting_answer().filter(due_at__lt=now or timezone.now())
+        return self.open()
 
 
 class PublicOpeningQuerySet(ScopedQuerySet):

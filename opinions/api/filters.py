@@ -1,8 +1,6 @@
 import django_filters
-from django.utils import timezone
 
 from ..models import Bulletin, OpinionReport
-from ..querysets import WAITING_STATES
 
 
 class ReportFilter(django_filters.FilterSet):
@@ -15,8 +13,10 @@ class ReportFilter(django_filters.FilterSet):
         fields = ["status", "category", "source", "direction", "outcome", "unit", "workstation", "bulletin"]
 
     def filter_overdue(self, queryset, name, value):
-        q = {"status__in": WAITING_STATES, "due_at__lt": timezone.now()}
-        return queryset.filter(**q) if value else queryset.exclude(**q)
+        if value is None:
+            return queryset
+        q = OpinionReport.objects.overdue_q()  # core.deadlines: the one overdue rule
+        return queryset.filter(q) if value else queryset.exclude(q)
 
 
 class BulletinFilter(django_filters.FilterSet):
