@@ -27,6 +27,9 @@ class AssignmentInline(ScopedTabularInline):
     readonly_fields = ("unit", "role", "round", "due_at", "due_explanation")
     can_delete = False
 
+    def has_add_permission(self, request, obj=None):
+        return False  # units are assigned through the assign action of the pages (the services)
+
 
 @admin.register(Proposal)
 class ProposalAdmin(ScopedModelAdmin):
