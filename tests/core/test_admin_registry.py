@@ -456,3 +456,22 @@ def test_form_choices_of_another_county_offer_nothing_of_county_a(label, world):
             if row is not None and target not in GLOBAL and qs.filter(pk=row.pk).exists():
                 offered.append(f"{form.__name__}.{name} offers {target} {row.pk}")
     assert not offered, offered
+
+
+def test_an_admin_for_a_model_without_office_scope_fails_closed(world):
+    """A model whose queryset cannot say which committee owns a row is refused (not shown unscoped),
+    unless its admin marks it a global table."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from core.admin_base import GlobalTableAdmin
+    from core.models import TaskRun
+
+    TaskRun.objects.create(key="adm-taskrun")
+    scoped = ScopedModelAdmin(TaskRun, admin.site)
+    assert scoped.get_queryset(_request(world.superuser)).filter(key="adm-taskrun").exists()
+    with pytest.raises(ImproperlyConfigured):
+        scoped.get_queryset(_request(world.staff_b))
+    assert not scoped.get_queryset(_request(world.member_user)).exists()  # not office: nothing, no error
+    shared = GlobalTableAdmin(TaskRun, admin.site)
+    assert shared.get_queryset(_request(world.staff_b)).filter(key="adm-taskrun").exists()
+    assert not shared.has_change_permission(_request(world.staff_b))
