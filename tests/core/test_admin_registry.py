@@ -33,7 +33,9 @@ from django.utils import timezone
 
 from core.admin_base import ScopedInlineMixin, ScopedModelAdmin
 from core.scoping import Role
-from tests.factories import CommitteeFactory, CommunityFactory, HandlingUnitFactory, MemberFactory, TownshipFactory, make_user
+from tests.factories import (
+    CommitteeFactory, CommunityFactory, HandlingUnitFactory, MemberFactory, TownshipFactory, make_user,
+)
 
 # Every test runs in its own savepoint inside the module's world (and tells pytest-django to set up
 # the test database before the module fixture builds it).
