@@ -12,21 +12,10 @@ from core.scoping import ScopedQuerySet, user_scope
 
 
 def convenor_workstation_ids(user) -> list[int]:
-    """The workstations a member runs as lead member or convenor (workstations app memberships);
-    computed once per request (cached on the user object)."""
-    s = user_scope(user)
-    if not s.member_id or s.is_superuser:
-        return []
-    cached = getattr(user, "_consultation_ws_ids", None)
-    if cached is not None:
-        return cached
-    from workstations.models import WorkstationMembership
-    from workstations.querysets import MANAGER_ROLES
+    """The workstations a member runs as lead member or convenor: the workstations app's one answer."""
+    from workstations.querysets import managed_workstation_ids
 
-    ids = list(WorkstationMembership.objects.filter(
-        member_id=s.member_id, ended_on__isnull=True, role__in=MANAGER_ROLES).values_list("workstation_id", flat=True))
-    user._consultation_ws_ids = ids
-    return ids
+    return managed_workstation_ids(user)
 
 
 def member_consultation_q(member_id: int) -> Q:

@@ -28,6 +28,19 @@ def _member_workstation_ids(member_id: int, roles: tuple[str, ...] | None = None
     return qs.values("workstation_id")
 
 
+def managed_workstation_ids(user) -> list[int]:
+    """The workstations a user runs as lead member or convenor, computed once per request (cached on
+    the user object). Consultations ask this too: a convenor organises their workstations' ones."""
+    s = user_scope(user)
+    if not s.member_id or s.is_superuser:
+        return []
+    cached = getattr(user, "_managed_workstation_ids", None)
+    if cached is None:
+        cached = list(_member_workstation_ids(s.member_id, MANAGER_ROLES).values_list("workstation_id", flat=True))
+        user._managed_workstation_ids = cached
+    return cached
+
+
 def visible_q(user, path: str = "") -> Q:
     """Q over ``<path>`` (a workstation relation, "" for Workstation itself) for what ``user`` sees."""
     s = user_scope(user)
