@@ -54,6 +54,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # NUL bytes in a request → 400; core.errors.Forbidden from a view → 403 (before sessions: a NUL
+    # cookie is dropped before the session is looked up).
+    "core.middleware.BadInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -182,6 +185,11 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(ENV.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Uploaded .xlsx (roster, working-day calendar) are refused before parsing when they would inflate
+# beyond these bounds (core.xlsx: zip bombs).
+IMPORT_XLSX_MAX_UNCOMPRESSED = int(ENV.get("IMPORT_XLSX_MAX_UNCOMPRESSED", str(50 * 1024 * 1024)))
+IMPORT_XLSX_MAX_ENTRIES = int(ENV.get("IMPORT_XLSX_MAX_ENTRIES", "1000"))
+IMPORT_XLSX_MAX_RATIO = int(ENV.get("IMPORT_XLSX_MAX_RATIO", "200"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage" if not DEBUG

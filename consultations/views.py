@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from core.clientid import client_hash
 from core.errors import DomainError, Forbidden
+from core.params import parse_id
 from core.ratelimit import RateLimited
 from core.scoping import get_visible_or_404, user_scope
 from core.timeline import timeline_for
@@ -321,7 +322,8 @@ def menu(request):
     s = user_scope(request.user)
     menus = DutyMenu.objects.visible_to(request.user).order_by("-year")
     year = request.GET.get("year")
-    current = menus.filter(year=year).first() if year and year.isdigit() else menus.first()
+    year = parse_id(year)  # 1–18 ASCII digits or None: "²" or 30 digits never reach the query
+    current = menus.filter(year=year).first() if year else menus.first()
     ctx = {"menus": menus, "menu": current, "manage": False, "s": s}
     if current is not None:
         ctx["topics"] = selectors.menu_topics(menu=current, member_id=s.member_id)

@@ -45,6 +45,11 @@ OFFICIAL: dict[int, list[tuple[str, str, bool]]] = {
 }
 
 
+# Rows read from one uploaded file: a year's days, a header and room for notes and blank lines.
+MAX_ROWS = 1000
+MAX_FILE_BYTES = 5 * 1024 * 1024
+
+
 class CalendarImportError(Exception):
     def __init__(self, errors: list[str]):
         super().__init__("；".join(errors))
@@ -79,14 +84,16 @@ def _parse_kind(value) -> bool:
 
 
 def _rows_from_file(name: str, data: bytes) -> list[list]:
+    if len(data) > MAX_FILE_BYTES:
+        raise CalendarImportError([f"文件过大（上限 {MAX_FILE_BYTES // (1024 * 1024)}MB）。"])
     if name.lower().endswith(".xlsx"):
-        from openpyxl import load_workbook
+        from .xlsx import XlsxRefused, xlsx_open, xlsx_rows
 
         try:
-            wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception as exc:  # noqa: BLE001 - any unreadable file is a user error
-            raise CalendarImportError([f"无法读取Excel文件：{exc.__class__.__name__}"]) from exc
-        return [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
+            # core.xlsx refuses a zip bomb before openpyxl inflates it; a year has at most 366 days.
+            return [list(r) for r in xlsx_rows(xlsx_open(data), max_rows=MAX_ROWS)]
+        except XlsxRefused as exc:
+            raise CalendarImportError([exc.message]) from exc
     if name.lower().endswith(".csv"):
         for encoding in ("utf-8-sig", "gbk"):
             try:
@@ -96,7 +103,12 @@ def _rows_from_file(name: str, data: bytes) -> list[list]:
                 continue
         else:
             raise CalendarImportError(["CSV文件编码无法识别，请使用UTF-8或GBK。"])
-        return [row for row in csv.reader(io.StringIO(text))]
+        rows = []
+        for row in csv.reader(io.StringIO(text)):
+            rows.append(row)
+            if len(rows) > MAX_ROWS:
+                raise CalendarImportError([f"文件行数过多（上限 {MAX_ROWS} 行），请拆分文件后重新上传。"])
+        return rows
     raise CalendarImportError(["只支持 .xlsx 或 .csv 文件。"])
 
 

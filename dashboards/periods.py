@@ -104,7 +104,14 @@ def parse_period(code: str | None, default_kind: str = "year") -> Period:
 
 
 def is_valid_period(code: str) -> bool:
-    return any(p.match((code or "").strip()) for p, _ in _PATTERNS)
+    """A period code parse_period reads as written: the right shape, a year 2000–2100, a month 1–12
+    ("0000" or "99999" is not silently read as this year)."""
+    code = (code or "").strip()
+    for pattern, kind in _PATTERNS:
+        m = pattern.match(code)
+        if m:
+            return 2000 <= int(m.group(1)) <= 2100 and (kind != "month" or 1 <= int(m.group(2)) <= 12)
+    return False
 
 
 def recent_periods(today: dt.date | None = None, months: int = 12) -> list[Period]:

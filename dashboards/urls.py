@@ -1,5 +1,7 @@
 from django.urls import path
 
+import core.converters  # noqa: F401  (registers <id:…>: ids of at most 18 digits)
+
 from . import views, views_unit
 
 app_name = "dashboards"
@@ -11,7 +13,7 @@ urlpatterns = [
     path("dashboard/refresh/", views.refresh, name="refresh"),
     path("dashboard/rollups/", views.rollups, name="rollups"),
     path("dashboard/rollups/new/", views.rollup_create, name="rollup-create"),
-    path("dashboard/rollups/<int:pk>/status/", views.rollup_status, name="rollup-status"),
-    path("dashboard/rollups/<int:pk>/download/", views.rollup_download, name="rollup-download"),
+    path("dashboard/rollups/<id:pk>/status/", views.rollup_status, name="rollup-status"),
+    path("dashboard/rollups/<id:pk>/download/", views.rollup_download, name="rollup-download"),
     path("unit/", views_unit.unit_home, name="unit-home"),
 ]

@@ -16,6 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
+from core.params import ID_MAX, FormInvalid
 from core.scoping import user_scope
 
 from . import metrics as M
@@ -64,6 +65,12 @@ def _filters(request, ids):
     return form, form.to_filters()
 
 
+def _status(form) -> int:
+    """Pages show the filter form's field errors (a period like 0000 or 2026-13, a township outside
+    the user's scope) and answer 400; the figures fall back to "all"."""
+    return 400 if form.is_bound and form.errors else 200
+
+
 @login_required
 def dashboard(request):
     ids = _office_committees(request)
@@ -75,7 +82,7 @@ def dashboard(request):
         "form": form, "filters": filters, "data": data, "charts": data["charts"],
         "units_link": f"{reverse('dashboards:units')}?{request.GET.urlencode()}",
         "can_manage": user_scope(request.user).can_manage,
-    })
+    }, status=_status(form))
 
 
 @login_required
@@ -83,14 +90,16 @@ def units(request):
     ids = _office_committees(request)
     form, filters = _filters(request, ids)
     table = unit_table(committee_ids=filters.committee_ids, period=filters.period)
-    return render(request, "dashboards/units.html", {"form": form, "filters": filters, "table": table})
+    return render(request, "dashboards/units.html", {"form": form, "filters": filters, "table": table},
+                  status=_status(form))
 
 
 def _int(value) -> int | None:
     try:
-        return int(value) if value not in (None, "") else None
+        n = int(value) if value not in (None, "") else None
     except (TypeError, ValueError):
         return None
+    return n if n is None or abs(n) <= ID_MAX else None  # 30 digits never reach the database
 
 
 def _date(value) -> dt.date | None:
@@ -124,6 +133,8 @@ def drill(request, metric: str):
     if m is None:
         raise Http404
     form, filters = _filters(request, ids)
+    if form.is_bound and "period" in form.errors:
+        raise FormInvalid(form.errors["period"][0])
     start, end = _date(request.GET.get("start")), _date(request.GET.get("end"))
     if not (start and end and filters.period.start <= start <= end <= filters.period.end):
         start, end = filters.period.start, filters.period.end

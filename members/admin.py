@@ -478,8 +478,8 @@ class RosterImportAdmin(ScopedModelAdmin):
         view = self.admin_site.admin_view
         return [
             path("template/", view(self.template_view), name="members_rosterimport_template"),
-            path("<int:pk>/step/", view(require_POST(self.step_view)), name="members_rosterimport_step"),
-            path("<int:pk>/confirm/", view(require_POST(self.confirm_view)), name="members_rosterimport_confirm"),
+            path("<id:pk>/step/", view(require_POST(self.step_view)), name="members_rosterimport_step"),
+            path("<id:pk>/confirm/", view(require_POST(self.confirm_view)), name="members_rosterimport_confirm"),
             *super().get_urls(),
         ]
 

@@ -23,12 +23,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from core.errors import DomainError
 from core.utils import is_valid_phone, pinyin_initials
+from core.xlsx import XlsxRefused, xlsx_open, xlsx_rows
 
 from .models import (
     Assignment, Committee, Community, Member, RosterImport, Sector, SpecialCommittee, Township,
@@ -97,13 +98,13 @@ def roster_parse(fileobj) -> list[dict]:
     """Read the first sheet: a header row (Chinese column names) and one member per row.
     Returns [{"row": excel_row_number, "values": {key: str}}], skipping blank rows."""
     try:
-        wb = load_workbook(fileobj, read_only=True, data_only=True)
-    except Exception as exc:  # zipfile.BadZipFile, KeyError, InvalidFileException …
-        raise RosterFileError(f"无法读取该文件，请确认是 .xlsx 格式的 Excel 文件（{type(exc).__name__}）。",
-                              field="file") from exc
-    ws = wb.worksheets[0]
-    it = ws.iter_rows(values_only=True)
-    header = next(it, None)
+        # core.xlsx: refuses a zip bomb before openpyxl inflates it, and caps the rows read (blank
+        # rows included, with room for some between members).
+        wb = xlsx_open(fileobj)
+        it = xlsx_rows(wb, max_rows=MAX_ROWS * 2 + 1)
+        header = next(it, None)
+    except XlsxRefused as exc:
+        raise RosterFileError(exc.message, field="file") from exc
     if not header:
         raise RosterFileError("文件为空：第1行应为表头。", field="file")
     keys = [HEADER_KEYS.get(_cell(h).replace(" ", "").replace("*", "")) for h in header]
@@ -111,13 +112,16 @@ def roster_parse(fileobj) -> list[dict]:
     if missing:
         raise RosterFileError(f"表头缺少必填列：{'、'.join(missing)}。请使用下载的模板。", field="file")
     rows = []
-    for n, raw in enumerate(it, start=2):
-        values = {k: _cell(v) for k, v in zip(keys, raw) if k}
-        if not any(values.values()):
-            continue
-        rows.append({"row": n, "values": values})
-        if len(rows) > MAX_ROWS:
-            raise RosterFileError(f"一次最多导入 {MAX_ROWS} 行，请拆分文件。", field="file")
+    try:
+        for n, raw in enumerate(it, start=2):
+            values = {k: _cell(v) for k, v in zip(keys, raw) if k}
+            if not any(values.values()):
+                continue
+            rows.append({"row": n, "values": values})
+            if len(rows) > MAX_ROWS:
+                raise RosterFileError(f"一次最多导入 {MAX_ROWS} 行，请拆分文件。", field="file")
+    except XlsxRefused as exc:
+        raise RosterFileError(exc.message, field="file") from exc
     wb.close()
     if not rows:
         raise RosterFileError("文件中没有数据行。", field="file")

@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
+from core.params import parse_id
 from core.scoping import user_scope
 
 from . import selectors
@@ -20,7 +21,8 @@ def my_points(request):
         raise Http404("当前账号未关联委员。")
     this_year = timezone.localdate().year
     year = request.GET.get("year", "")
-    year = int(year) if year.isdigit() and 2000 <= int(year) <= this_year else this_year
+    year = parse_id(year)  # "²".isdigit() is true but int("²") fails; out of range: this year
+    year = year if year and 2000 <= year <= this_year else this_year
     data = selectors.member_points(member_id=s.member_id, year=year)
     return render(request, "members/my_points.html", {
         **data, "years": range(this_year, this_year - 5, -1),

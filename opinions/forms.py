@@ -40,16 +40,19 @@ class ForwardForm(forms.Form):
     unit = forms.ModelChoiceField(label="承办单位", queryset=None, required=False)
     note = forms.CharField(label="转办意见", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, units=None, **kwargs):
+    def __init__(self, *args, units=None, has_parent: bool | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         from members.models import HandlingUnit
 
         self.fields["unit"].queryset = units if units is not None else HandlingUnit.objects.none()
+        self.has_parent = has_parent  # does the report's committee have an upper committee?
 
     def clean(self):
         data = super().clean()
         if data.get("target") == "unit" and not data.get("unit"):
             self.add_error("unit", "请选择承办单位。")
+        if data.get("target") == "upper" and self.has_parent is False:
+            self.add_error("target", "本政协组织没有上级政协，无法报送。")
         return data
 
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
 from core.models import StateChange
+from core.params import year_param
 from core.scoping import Role, get_visible_or_404, user_scope
 
 from . import rules, selectors, services
@@ -207,8 +208,12 @@ def _action(request, pk: int, form_class, call, success: str, **form_kwargs):
     report = selectors.report_get(user=request.user, pk=pk)
     form = form_class(request.POST, request.FILES, **form_kwargs)
     if not form.is_valid():
+        # Bad input (a missing unit, a list where a value belongs …): the report page again with the
+        # field errors, answered 400 — not a redirect, and never a database error.
         messages.error(request, _form_errors(form))
-        return redirect(_next(request, _back(report)))
+        response = report_detail(request, pk)
+        response.status_code = 400
+        return response
     try:
         call(report, form.cleaned_data)
     except DomainError as exc:
@@ -237,10 +242,14 @@ def report_reject(request, pk: int):
 def report_forward(request, pk: int):
     from members.models import HandlingUnit
 
+    from members.models import Committee
+
+    report = selectors.report_get(user=request.user, pk=pk)
     units = HandlingUnit.objects.visible_to(request.user)
+    has_parent = Committee.objects.filter(children=report.committee_id).exists()
     return _action(request, pk, ForwardForm, lambda r, d: services.opinion_report_forward(
         report=r, by=request.user, unit=d.get("unit"), upward=d["target"] == "upper", note=d["note"]),
-        "已转办。", units=units)
+        "已转办。", units=units, has_parent=has_parent)
 
 
 @login_required
@@ -422,10 +431,8 @@ def calendar_page(request):
     from core.models import CalendarDay
 
     can_manage = user_scope(request.user).can_manage
-    try:
-        year = int(request.GET.get("year") or timezone.localdate().year)
-    except ValueError:
-        year = timezone.localdate().year
+    # year=0 or 99999 used to reach date__year (a 500); core.params answers 400 naming the field.
+    year = year_param(request.GET, default=timezone.localdate().year)
     form = CalendarImportForm(initial={"year": year})
     errors: list[str] = []
     if request.method == "POST":

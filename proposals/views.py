@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from core.clientid import client_hash
 from core.errors import DomainError, Forbidden
-from core.params import FormInvalid
+from core.params import FormInvalid, parse_id, parse_ids
 from core.ratelimit import RateLimited, cache_rate_check
 from core.scoping import Role, user_scope
 from core.timeline import timeline_for
@@ -101,7 +101,7 @@ def my_proposals(request):
 def _visit_source(request):
     """``?visit=<id>``: a reception visit this member may see, which the proposal will link to."""
     visit_id = request.GET.get("visit") or request.POST.get("visit")
-    if not (visit_id and str(visit_id).isdigit()):
+    if parse_id(visit_id) is None:  # "²".isdigit() is true but int("²") fails
         return None
     try:
         from workstations.models import Visit
@@ -362,7 +362,7 @@ def proposal_key(request, p):
 def proposal_review_class(request, p):
     classes = {}
     for key, value in request.POST.items():
-        if key.startswith("class_") and key[6:].isdigit():
+        if key.startswith("class_") and parse_id(key[6:]) is not None:
             classes[int(key[6:])] = value
     services.answer_review_class(proposal=p, by=request.user, classes=classes, note=request.POST.get("note", ""))
     return "答复分类已审核。"
@@ -417,7 +417,7 @@ def office_list(request):
     page = _paginate(request, qs, 50)
     form = BulkForm(committee_ids=s.committee_ids)
     if request.method == "POST":
-        ids = [i for i in request.POST.getlist("ids") if i.isdigit()]
+        ids = [str(i) for i in parse_ids(request.POST.getlist("ids"))]
         form = BulkForm(request.POST, committee_ids=s.committee_ids, proposal_ids=ids)
         if form.is_valid():
             d = form.cleaned_data

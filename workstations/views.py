@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core.clientid import client_hash
 from core.errors import DomainError, Forbidden
-from core.params import month_param
+from core.params import month_param, parse_id, parse_ids
 from core.ratelimit import FailureLimiter, RateLimited
 from core.scoping import user_scope
 from core.timeline import timeline_for
@@ -210,7 +210,7 @@ def reception_calendar(request, pk: int):
                     return redirect(request.get_full_path())
             elif action == "cancel":
                 day_id = request.POST.get("day", "")
-                day = get_object_or_404(ReceptionDay, pk=int(day_id) if day_id.isdigit() else 0, workstation=ws)
+                day = get_object_or_404(ReceptionDay, pk=parse_id(day_id) or 0, workstation=ws)
                 services.reception_day_cancel(day=day, by=request.user, note=request.POST.get("note", ""))
                 messages.success(request, f"已取消{day.date:%m月%d日}的接待日。")
                 return redirect(request.get_full_path())
@@ -250,7 +250,7 @@ def duty_roster(request, pk: int):
                 key = f"duty-{day.pk}"
                 if f"{key}-present" not in request.POST:
                     continue
-                wanted = {int(v) for v in request.POST.getlist(key) if v.isdigit()}
+                wanted = set(parse_ids(request.POST.getlist(key)))
                 if wanted != {m.pk for m in day.duty_members.all()}:
                     services.reception_day_set_duty(day=day, member_ids=wanted, by=request.user)
                     changed += 1

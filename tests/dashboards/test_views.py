@@ -100,14 +100,14 @@ def test_drill_never_shows_rows_outside_the_users_scope(world, client):
 def test_invalid_period_shows_a_chinese_error_not_500(world, client, leader):
     client.force_login(leader)
     r = client.get(reverse("dashboards:home"), {"period": "2026-13x"})
-    assert r.status_code == 200
+    assert r.status_code == 400  # bad input is a 4xx with the field error on the page (issue 10)
     assert "统计期间格式不正确" in r.content.decode()
 
 
 def test_township_outside_scope_is_a_field_error(world, client, leader):
     client.force_login(leader)
     r = client.get(reverse("dashboards:home"), {"township": world.T3.pk})
-    assert r.status_code == 200
+    assert r.status_code == 400
     assert "errorlist" in r.content.decode()
 
 
