@@ -64,6 +64,15 @@ class Workflow:
             locked.save()
             timeline_record(locked, f"{self.code_prefix}.{to}", by=by, from_state=current, to_state=to,
                             note=note, data=data)
-        # Keep the caller's instance in step with the row.
+        # Keep the caller's instance in step with the row, related objects included: a cached
+        # relation whose key changed (report.unit after forwarding) takes the row's value or is dropped.
         obj.__dict__.update({k: v for k, v in locked.__dict__.items() if not k.startswith("_")})
+        for f in obj._meta.concrete_fields:
+            if not (f.is_relation and f.is_cached(obj)):
+                continue
+            if getattr(f.get_cached_value(obj), "pk", None) != getattr(obj, f.attname):
+                if f.is_cached(locked):
+                    f.set_cached_value(obj, f.get_cached_value(locked))
+                else:
+                    f.delete_cached_value(obj)
         return locked

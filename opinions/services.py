@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Max
@@ -16,11 +15,11 @@ from django.utils import timezone
 from core.deadlines import compute_due
 from core.errors import DomainError
 from core.notifications import notify
-from core.scoping import Role
+from core.scoping import user_scope
 from core.timeline import timeline_record
 from members.services import points_credit
 
-from . import rules
+from . import rules, selectors
 from .models import (
     Bulletin, CarryBack, Forwarding, LeaderInstruction, OpinionReport, Outcome, UnitFeedback,
 )
@@ -29,31 +28,11 @@ from .workflow import report_workflow, require_from
 S = OpinionReport.Status
 
 
-# --- Recipients ---------------------------------------------------------------------------------------
+# --- Recipients (opinions.selectors owns who is told) ---------------------------------------------------
 
-def committee_user_ids(committee_ids: Iterable[int], role: str) -> dict[int, list[int]]:
-    """{committee_id: [user ids with ``role``]} for the given committees, in one query."""
-    User = get_user_model()
-    rows = User.objects.filter(is_active=True, groups__name=role,
-                               portal_profile__committee_id__in=set(committee_ids)).values_list(
-        "portal_profile__committee_id", "pk")
-    out: dict[int, list[int]] = {}
-    for cid, uid in rows:
-        out.setdefault(cid, []).append(uid)
-    return out
-
-
-def unit_user_ids(unit_ids: Iterable[int]) -> dict[int, list[int]]:
-    User = get_user_model()
-    out: dict[int, list[int]] = {}
-    for unit_id, uid in User.objects.filter(is_active=True, portal_profile__handling_unit_id__in=set(unit_ids)) \
-            .values_list("portal_profile__handling_unit_id", "pk"):
-        out.setdefault(unit_id, []).append(uid)
-    return out
-
-
-def _member_user_ids(report) -> list[int]:
-    return [u for u in report.members.values_list("user_id", flat=True) if u]
+committee_user_ids = selectors.committee_user_ids
+unit_user_ids = selectors.unit_user_ids
+recipients = selectors.report_recipients
 
 
 def _member_ids(report) -> list[int]:
@@ -65,13 +44,8 @@ def _url(name: str, *args) -> str:
 
 
 def _locked(report: OpinionReport) -> OpinionReport:
+    """The row, locked for the rest of the transaction (rules read its current state)."""
     return OpinionReport.objects.select_for_update().get(pk=report.pk)
-
-
-def _sync(report: OpinionReport) -> OpinionReport:
-    """Bring the caller's instance in step with the row (related caches included)."""
-    report.refresh_from_db()
-    return report
 
 
 # --- Submission --------------------------------------------------------------------------------------
@@ -92,7 +66,10 @@ def opinion_report_submit(*, committee, title: str, content: str, by=None, membe
                           category: str = "other", source: str = OpinionReport.Source.MEMBER,
                           direction: str = OpinionReport.Direction.UP, workstation=None, visit=None,
                           source_object=None, received_at: dt.datetime | None = None) -> OpinionReport:
-    """A report comes in (带上来, or a record of words carried down). Starts the registration clock."""
+    """A report comes in (带上来, or a record of words carried down) with everything decided: the
+    low-level write other apps' conversions use (consultations, not-filed proposals). People
+    reporting go through :func:`opinion_report_create`; a converting app checks its own rule (who
+    may convert a consultation outcome or a not-filed proposal). Starts the registration clock."""
     _validate_text(title, content)
     members = list(members)
     for m in members:
@@ -115,10 +92,61 @@ def opinion_report_submit(*, committee, title: str, content: str, by=None, membe
         report.members.set(members)
     timeline_record(report, "opinions.report.received", by=by, to_state=S.RECEIVED,
                     note=f"来源：{report.get_source_display()}；{report.get_direction_display()}")
-    staff = committee_user_ids([committee.pk], Role.STAFF).get(committee.pk, [])
-    notify(staff, stage="opinion.received", title=f"新社情民意信息待登记：{report.title}", item=report,
-           url=_url("opinions:detail", report.pk))
+    notify(recipients(report, office=True), stage="opinion.received", title=f"新社情民意信息待登记：{report.title}",
+           item=report, url=_url("opinions:detail", report.pk))
     return report
+
+
+def _pks(items) -> list[int]:
+    return [getattr(i, "pk", i) for i in items if i is not None and getattr(i, "pk", i) is not None]
+
+
+@transaction.atomic
+def opinion_report_create(*, by, title: str = "", content: str = "", category: str = "other",
+                          direction: str = OpinionReport.Direction.UP, workstation=None, members: Iterable = (),
+                          visit=None) -> OpinionReport:
+    """A person reports (page, API, or one click on a reception visit): the one place that decides
+    the reporters, the committee and the source from the user's scope and the inputs.
+
+    - a member reports as themself, in their own committee (``members`` is ignored);
+    - staff enter a report on behalf of members of their committee tree (``members``: Members or
+      ids the user may see), in their own committee;
+    - ``visit``: the report a reception visit becomes (title, text, reporters and source from it);
+    - ``workstation`` (Workstation or id, visible to the user) marks it as from a workstation."""
+    from members.models import Committee, Member
+    from workstations.models import Workstation
+
+    rules.require_submit(by)
+    if visit is not None:
+        from workstations import rules as workstation_rules
+
+        from . import visits as visit_adapter
+
+        data = visit_adapter.report_fields(visit, by=by)  # refuses a visit the user cannot see
+        # Turning a visit into a report is handling it: the workstations app's one rule says who may.
+        workstation_rules.require_handle_visit(by, visit)
+        return opinion_report_submit(by=by, visit=visit, **data)
+    s = user_scope(by)
+    if s.member_id:
+        reporters = list(Member.objects.select_related("committee").filter(pk=s.member_id))
+        committee = reporters[0].committee
+    else:
+        wanted = _pks(members)
+        reporters = list(Member.objects.visible_to(by).filter(pk__in=wanted, is_active=True))
+        if len(reporters) != len(set(wanted)):
+            raise DomainError("所选委员不存在或不属于本政协组织。", field="members")
+        committee = Committee.objects.filter(pk=s.committee_id).first()
+    if committee is None:
+        raise DomainError("无法确定所属政协组织。", field="committee")
+    ws = None
+    if workstation is not None:
+        ws = Workstation.objects.visible_to(by).filter(pk=getattr(workstation, "pk", workstation)).first()
+        if ws is None:
+            raise DomainError("委员工作室不存在。", field="workstation")
+    return opinion_report_submit(
+        committee=committee, title=title, content=content, category=category, direction=direction,
+        workstation=ws, members=reporters, by=by,
+        source=OpinionReport.Source.WORKSTATION if ws else OpinionReport.Source.MEMBER)
 
 
 @transaction.atomic
@@ -132,88 +160,87 @@ def opinion_report_from_visit(*, visit, by) -> tuple[OpinionReport, bool]:
         return existing, False
     from . import visits as visit_adapter
 
-    data = visit_adapter.report_fields(visit, by=by)
-    report = opinion_report_submit(by=by, visit=visit, source=data.pop("source"), **data)
+    report = opinion_report_create(by=by, visit=visit)
     visit_adapter.mark_converted(visit, report=report, by=by)
     return report, True
 
 
 # --- Registration and routing ------------------------------------------------------------------------
+# Each service locks the row, asks ``rules`` who may act, and moves the caller's instance through
+# ``report_workflow.transition`` (which re-syncs it): no separate "move allowed?" pre-check.
 
 @transaction.atomic
 def opinion_report_register(*, report: OpinionReport, by, category: str = "", title: str = "",
                             note: str = "") -> OpinionReport:
+    locked = _locked(report)
+    rules.require_manager(by, locked, "分类登记")
     if category and category not in dict(OpinionReport._meta.get_field("category").choices):
         raise DomainError("信息类别不正确。", field="category")
-    locked = _locked(report)
     require_from(locked, {S.RECEIVED}, S.REGISTERED)
     if title.strip():
         locked.title = title.strip()[:200]
         locked.save(update_fields=["title"])
-    report_workflow.transition(locked, S.REGISTERED, by=by, note=note, category=category)
-    points_credit(member_ids=_member_ids(locked), rule_code="opinion.submitted", source=locked,
+    report_workflow.transition(report, S.REGISTERED, by=by, note=note, category=category)
+    points_credit(member_ids=_member_ids(report), rule_code="opinion.submitted", source=report,
                   on=timezone.localdate())
-    return _sync(report)
+    return report
 
 
 @transaction.atomic
 def opinion_report_reject(*, report: OpinionReport, by, note: str) -> OpinionReport:
-    report_workflow.transition(_locked(report), S.REJECTED, by=by, note=note, reason=note)
-    notify(_member_user_ids(report), stage="opinion.rejected", title=f"您反映的信息未予登记：{report.title}",
+    rules.require_manager(by, _locked(report), "作不予登记处理")
+    report_workflow.transition(report, S.REJECTED, by=by, note=note, reason=note)
+    notify(recipients(report, members=True), stage="opinion.rejected", title=f"您反映的信息未予登记：{report.title}",
            item=report, body=note, url=_url("opinions:detail", report.pk))
-    return _sync(report)
+    return report
 
 
 @transaction.atomic
 def opinion_report_merge(*, report: OpinionReport, into: OpinionReport, by, note: str = "") -> OpinionReport:
+    rules.require_manager(by, _locked(report), "合并信息")
     into_ok = OpinionReport.objects.filter(pk=getattr(into, "pk", None)).first()
-    report_workflow.transition(_locked(report), S.MERGED, by=by, into=into_ok,
+    report_workflow.transition(report, S.MERGED, by=by, into=into_ok,
                                note=note or (f"合并至{into_ok.number or into_ok.title}" if into_ok else ""))
-    if into_ok is not None:
-        into_ok.members.add(*report.members.all())
-    return _sync(report)
+    into_ok.members.add(*report.members.all())
+    return report
 
 
 @transaction.atomic
 def opinion_report_forward(*, report: OpinionReport, by, unit=None, upward: bool = False,
                            note: str = "") -> Forwarding:
     """转办: to a handling unit (feedback due by policy ``opinion.feedback``) or up to the parent
-    committee. Earlier forwardings stop being active."""
+    committee. Earlier forwardings stop being active. A refused move rolls the forwarding back."""
     locked = _locked(report)
+    rules.require_manager(by, locked, "报送上级政协" if upward else "转交承办单位")
     now = timezone.now()
-    Forwarding.objects.filter(report=locked, is_active=True).update(is_active=False)
     if upward:
         from members.models import Committee
 
         parent = Committee.objects.filter(children=locked.committee_id).first()
+        if parent is None:
+            raise DomainError("本政协组织没有上级政协，无法报送。", field="upward")
         fw = Forwarding(report=locked, kind=Forwarding.Kind.UPPER, to_committee=parent, forwarded_at=now, note=note)
-        target = S.FORWARDED_UP
-        kwargs = {"to_committee": parent}
+        target, kwargs = S.FORWARDED_UP, {"to_committee": parent}
     else:
+        if unit is None:
+            raise DomainError("请选择承办单位。", field="unit")
         due = compute_due("opinion.feedback", now)
         fw = Forwarding(report=locked, kind=Forwarding.Kind.UNIT, unit=unit, forwarded_at=now, note=note,
                         due_at=due.at, due_explanation=due.explanation)
-        target = S.FORWARDED_UNIT
-        kwargs = {"unit": unit}
-    # The guard decides first (so a refused move leaves no forwarding behind).
-    guard = report_workflow.transitions.get(locked.status, {}).get(target)
-    if guard is not None:
-        refusal = guard(locked, by=by, reason=note, **kwargs)
-        if refusal:
-            raise DomainError(refusal, code="guard_failed")
+        target, kwargs = S.FORWARDED_UNIT, {"unit": unit}
+    Forwarding.objects.filter(report=locked, is_active=True).update(is_active=False)
     fw.stamp(by)
     fw.save()
     label = f"转交{unit.name}" if unit else f"报送{fw.to_committee}"
-    report_workflow.transition(locked, target, by=by, note=note or label, forwarding=fw, reason=note,
+    report_workflow.transition(report, target, by=by, note=note or label, forwarding=fw, reason=note,
                                data={"forwarding": fw.pk, "target": fw.target_label}, **kwargs)
-    points_credit(member_ids=_member_ids(locked), rule_code="opinion.adopted", source=locked)
+    points_credit(member_ids=_member_ids(report), rule_code="opinion.adopted", source=report)
     if unit is not None:
-        notify(unit_user_ids([unit.pk]).get(unit.pk, []), stage="opinion.forwarded",
-               title=f"新交办社情民意信息：{locked.title}", item=locked, body=fw.due_explanation,
-               url=_url("opinions:unit-detail", locked.pk))
-    notify(_member_user_ids(locked), stage="opinion.forwarded.member",
-           title=f"您反映的信息已{label}", item=locked, url=_url("opinions:detail", locked.pk))
-    _sync(report)
+        notify(recipients(report, unit_id=unit.pk), stage="opinion.forwarded",
+               title=f"新交办社情民意信息：{report.title}", item=report, body=fw.due_explanation,
+               url=_url("opinions:unit-detail", report.pk))
+    notify(recipients(report, members=True), stage="opinion.forwarded.member",
+           title=f"您反映的信息已{label}", item=report, url=_url("opinions:detail", report.pk))
     return fw
 
 
@@ -221,13 +248,13 @@ def opinion_report_forward(*, report: OpinionReport, by, unit=None, upward: bool
 def opinion_report_return(*, report: OpinionReport, by, note: str) -> OpinionReport:
     """The unit sends it back (不属于本单位职责); the office routes it again."""
     locked = _locked(report)
+    rules.require_unit_or_manager(by, locked, "退回")
     require_from(locked, {S.FORWARDED_UNIT}, S.REGISTERED)
-    report_workflow.transition(locked, S.REGISTERED, by=by, note=note, reason=note)
+    report_workflow.transition(report, S.REGISTERED, by=by, note=note, reason=note)
     Forwarding.objects.filter(report=locked, is_active=True).update(is_active=False)
-    staff = committee_user_ids([locked.committee_id], Role.STAFF).get(locked.committee_id, [])
-    notify(staff, stage="opinion.returned", title=f"承办单位退回：{locked.title}", item=locked, body=note,
-           url=_url("opinions:detail", locked.pk))
-    return _sync(report)
+    notify(recipients(report, office=True), stage="opinion.returned", title=f"承办单位退回：{report.title}",
+           item=report, body=note, url=_url("opinions:detail", report.pk))
+    return report
 
 
 @transaction.atomic
@@ -236,6 +263,10 @@ def opinion_report_feedback(*, report: OpinionReport, by, content: str, outcome:
     """The unit's answer (or, for reports sent up or into a bulletin, the reply the office records).
     Starts the carry-back clock for the member."""
     locked = _locked(report)
+    if locked.status == S.FORWARDED_UNIT:
+        rules.require_unit_or_manager(by, locked, "答复")
+    else:
+        rules.require_manager(by, locked, "登记上级政协或领导的反馈")
     fw = Forwarding.objects.filter(report=locked, is_active=True).first()
     now = timezone.now()
     fb = UnitFeedback(report=locked, forwarding=fw, unit_id=fw.unit_id if fw else None, content=content or "",
@@ -243,24 +274,31 @@ def opinion_report_feedback(*, report: OpinionReport, by, content: str, outcome:
     if attachment:
         fb.attachment = attachment
     fb.stamp(by)
-    # Transition first: its guard refuses wrong states, wrong units and empty answers.
-    report_workflow.transition(locked, S.FED_BACK, by=by, note=(content or "")[:500], content=content,
+    # Transition first: its guard refuses wrong states and empty answers.
+    report_workflow.transition(report, S.FED_BACK, by=by, note=(content or "")[:500], content=content,
                                outcome=outcome, now=now)
     fb.save()
     if fw is not None:
         Forwarding.objects.filter(pk=fw.pk).update(answered_at=now)
-    notify(_member_user_ids(locked), stage="opinion.fed_back", title=f"您反映的信息已有办理反馈：{locked.title}",
-           item=locked, body=locked.due_explanation, url=_url("opinions:detail", locked.pk))
-    _sync(report)
+    notify(recipients(report, members=True), stage="opinion.fed_back",
+           title=f"您反映的信息已有办理反馈：{report.title}", item=report, body=report.due_explanation,
+           url=_url("opinions:detail", report.pk))
     return fb
 
 
 @transaction.atomic
-def opinion_report_carry_back(*, report: OpinionReport, by, member, method: str, satisfaction: str,
+def opinion_report_carry_back(*, report: OpinionReport, by, method: str, satisfaction: str, member=None,
                               people_reached: int = 1, carried_on: dt.date | None = None,
                               member_rating: str = "", note: str = "") -> CarryBack:
     """带下去: the member tells the people the answer; their satisfaction and the member's own rating
-    of the answer are kept."""
+    of the answer are kept. ``member`` (a Member or id) is whose carry-back staff record; a member
+    records their own; left out, the first reporting member."""
+    locked = _locked(report)
+    rules.require_carry_back(by, locked)
+    own = user_scope(by).member_id
+    member_id = own or getattr(member, "pk", member)
+    member = (locked.members.filter(pk=member_id).first() if member_id
+              else locked.members.order_by("pk").first())
     errors = {}
     if method not in CarryBack.Method.values:
         errors["method"] = "请选择带下去的方式。"
@@ -276,7 +314,6 @@ def opinion_report_carry_back(*, report: OpinionReport, by, member, method: str,
     if errors:
         field, message = next(iter(errors.items()))
         raise DomainError(message, field=field)
-    locked = _locked(report)
     if member is None or not locked.members.filter(pk=member.pk).exists():
         raise DomainError("只能由反映该信息的委员带下去。", field="member")
     cb = CarryBack(report=locked, member=member, carried_on=carried_on, method=method,
@@ -284,25 +321,23 @@ def opinion_report_carry_back(*, report: OpinionReport, by, member, method: str,
                    note=note)
     cb.stamp(by)
     report_workflow.transition(
-        locked, S.CARRIED_BACK, by=by, carry_back=cb,
+        report, S.CARRIED_BACK, by=by, carry_back=cb,
         note=f"{cb.get_method_display()}告知{cb.people_reached}人，群众{cb.get_satisfaction_display()}"
              + (f"；委员评价：{cb.get_member_rating_display()}" if member_rating else "") + (f"。{note}" if note else ""),
     )
     cb.save()
-    points_credit(member_ids=[member.pk], rule_code="opinion.carried_back", source=locked, on=carried_on)
-    staff = committee_user_ids([locked.committee_id], Role.STAFF).get(locked.committee_id, [])
-    notify(staff, stage="opinion.carried_back", title=f"委员已带下去，待办结：{locked.title}", item=locked,
-           url=_url("opinions:detail", locked.pk))
-    _sync(report)
+    points_credit(member_ids=[member.pk], rule_code="opinion.carried_back", source=report, on=carried_on)
+    notify(recipients(report, office=True), stage="opinion.carried_back", title=f"委员已带下去，待办结：{report.title}",
+           item=report, url=_url("opinions:detail", report.pk))
     return cb
 
 
 @transaction.atomic
 def opinion_report_close(*, report: OpinionReport, by, outcome: str, note: str = "") -> OpinionReport:
-    locked = _locked(report)
-    report_workflow.transition(locked, S.CLOSED, by=by, outcome=outcome,
+    rules.require_manager(by, _locked(report), "办结")
+    report_workflow.transition(report, S.CLOSED, by=by, outcome=outcome,
                                note=note or f"办结：{Outcome(outcome).label if outcome in Outcome.values else ''}")
-    return _sync(report)
+    return report
 
 
 # --- Leader instructions -----------------------------------------------------------------------------
@@ -312,13 +347,10 @@ def opinion_report_instruct(*, report: OpinionReport, by, text: str, leader_titl
                             instructed_on: dt.date | None = None, leader=None) -> LeaderInstruction:
     """领导批示. Leaders (read-only otherwise) write their own; office staff may record a leader's
     written instruction on the leader's behalf (``leader=``). Tracked until the office records action."""
+    rules.require_instruct(by, report, leader)
     if leader is not None and leader != by:
-        if not rules.is_manager(by, report):
-            raise DomainError("只有政协机关工作人员可以代为登记领导批示。", code="guard_failed")
         if not rules.is_leader(leader, report) or not getattr(leader, "is_authenticated", False):
             raise DomainError("所选人员不是本政协组织的领导。", field="leader")
-    elif not rules.is_leader(by, report):
-        raise DomainError("只有领导可以作出批示。", code="guard_failed")
     else:
         leader = by
     if instructed_on and instructed_on > timezone.localdate():
@@ -335,8 +367,7 @@ def opinion_report_instruct(*, report: OpinionReport, by, text: str, leader_titl
                     note=f"领导批示：{ins.text}", data={"instruction": ins.pk})
     points_credit(member_ids=_member_ids(report), rule_code="opinion.instructed", source=ins,
                   on=ins.instructed_on)
-    staff = committee_user_ids([report.committee_id], Role.STAFF).get(report.committee_id, [])
-    notify(staff + _member_user_ids(report), stage="opinion.instructed", title=f"领导批示：{report.title}",
+    notify(recipients(report, office=True, members=True), stage="opinion.instructed", title=f"领导批示：{report.title}",
            item=report, body=ins.text, url=_url("opinions:detail", report.pk))
     return ins
 
@@ -344,8 +375,7 @@ def opinion_report_instruct(*, report: OpinionReport, by, text: str, leader_titl
 @transaction.atomic
 def leader_instruction_act(*, instruction: LeaderInstruction, by, note: str) -> LeaderInstruction:
     ins = LeaderInstruction.objects.select_for_update().select_related("report").get(pk=instruction.pk)
-    if not rules.is_manager(by, ins.report):
-        raise DomainError("只有政协机关工作人员可以登记批示落实情况。", code="guard_failed")
+    rules.require_manager(by, ins.report, "登记批示落实情况")
     if ins.status == LeaderInstruction.Status.ACTED:
         raise DomainError("该批示已登记落实。", code="invalid_transition")
     if not (note or "").strip():
@@ -367,7 +397,10 @@ def bulletin_compose(*, committee, title: str, reports: Iterable[OpinionReport],
     """编报: a new issue (期) numbered next in the committee's year, carrying the chosen reports."""
     from members.models import Committee
 
+    rules.require_compose_bulletin(by, committee)
     reports = list(reports)
+    for report in reports:
+        rules.require_manager(by, report, "编报专报")
     if not (title or "").strip():
         raise DomainError("请填写专报标题。", field="title")
     if not reports:
@@ -380,8 +413,7 @@ def bulletin_compose(*, committee, title: str, reports: Iterable[OpinionReport],
     bulletin.stamp(by)
     bulletin.save()
     for report in reports:
-        locked = _locked(report)
-        report_workflow.transition(locked, S.IN_BULLETIN, by=by, bulletin=bulletin,
+        report_workflow.transition(report, S.IN_BULLETIN, by=by, bulletin=bulletin,
                                    note=f"编入{bulletin}", data={"bulletin": bulletin.pk})
-        points_credit(member_ids=_member_ids(locked), rule_code="opinion.adopted", source=locked)
+        points_credit(member_ids=_member_ids(report), rule_code="opinion.adopted", source=report)
     return bulletin

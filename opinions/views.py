@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from core.errors import DomainError
+from core.errors import DomainError, Forbidden
 from core.models import StateChange
 from core.params import year_param
 from core.scoping import Role, get_visible_or_404, user_scope
@@ -39,6 +39,12 @@ def _require_office(request):
 def _require_manager(request):
     if not user_scope(request.user).can_manage:
         raise PermissionDenied("仅限政协机关工作人员。")
+
+
+def _forbid(exc) -> None:
+    """A role refusal from ``rules`` is a 403 page, not a message."""
+    if isinstance(exc, Forbidden):
+        raise PermissionDenied(exc.message) from exc
 
 
 def _form_errors(form) -> str:
@@ -83,7 +89,7 @@ def report_my_list(request):
 @login_required
 def report_create(request):
     s = user_scope(request.user)
-    if not rules.can_submit(request.user):
+    if not rules.can_submit(request.user):  # the form is not shown to those the service would refuse
         raise PermissionDenied("仅限委员和机关工作人员。")
     from members.models import Member
     from workstations.models import Workstation
@@ -95,21 +101,12 @@ def report_create(request):
     form = ReportForm(request.POST or None, workstations=workstations, members=on_behalf)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        member = Member.objects.filter(pk=s.member_id).first() if s.member_id else None
-        reporters = [member] if member else list(d.get("members") or [])
-        committee = member.committee if member else None
-        if committee is None:
-            from members.models import Committee
-
-            committee = Committee.objects.filter(pk=s.committee_id).first()
         try:
-            report = services.opinion_report_submit(
-                committee=committee, title=d["title"], content=d["content"], category=d["category"],
-                direction=d["direction"], workstation=d.get("workstation"), members=reporters,
-                source=OpinionReport.Source.WORKSTATION if d.get("workstation") else OpinionReport.Source.MEMBER,
-                by=request.user,
-            )
+            report = services.opinion_report_create(
+                by=request.user, title=d["title"], content=d["content"], category=d["category"],
+                direction=d["direction"], workstation=d.get("workstation"), members=d.get("members") or [])
         except DomainError as exc:
+            _forbid(exc)
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             messages.success(request, f"已提交，机关将在{report.due_at:%Y年%m月%d日}前登记。")
@@ -118,8 +115,9 @@ def report_create(request):
 
     pending_visits = []
     if s.member_id:
-        # Issues people left at the member's workstations that no one has handled yet: one click each.
-        pending_visits = (Visit.objects.visible_to(request.user)
+        # Issues people left at the workstations this member handles (convenor, lead) that no one has
+        # handled yet: one click each.
+        pending_visits = (Visit.objects.manageable_by(request.user)
                           .filter(outcome__in=[Visit.Outcome.PENDING, Visit.Outcome.REFERRED],
                                   opinion_report__isnull=True)
                           .select_related("workstation").order_by("-received_on", "-pk")[:20])
@@ -135,6 +133,7 @@ def report_from_visit(request, visit_pk: int):
     try:
         report, created = services.opinion_report_from_visit(visit=visit, by=request.user)
     except DomainError as exc:
+        _forbid(exc)
         messages.error(request, exc.message)
         return redirect(_next(request, reverse("opinions:my")))
     messages.success(request, "已转为社情民意信息。" if created else "该来访已转为社情民意信息。")
@@ -144,21 +143,17 @@ def report_from_visit(request, visit_pk: int):
 @login_required
 def report_carry_back(request, pk: int):
     report = selectors.report_get(user=request.user, pk=pk)
-    s = user_scope(request.user)
-    from members.models import Member
-
     form = CarryBackForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        member = (Member.objects.filter(pk=s.member_id).first() if s.member_id
-                  else report.members.order_by("pk").first())
         try:
             services.opinion_report_carry_back(
-                report=report, by=request.user, member=member, method=d["method"], satisfaction=d["satisfaction"],
+                report=report, by=request.user, method=d["method"], satisfaction=d["satisfaction"],
                 people_reached=d["people_reached"], carried_on=d["carried_on"], member_rating=d["member_rating"],
                 note=d["note"],
             )
         except DomainError as exc:
+            _forbid(exc)
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             messages.success(request, "已记录带下去的情况。")
@@ -217,6 +212,7 @@ def _action(request, pk: int, form_class, call, success: str, **form_kwargs):
     try:
         call(report, form.cleaned_data)
     except DomainError as exc:
+        _forbid(exc)
         messages.error(request, exc.message)
     else:
         messages.success(request, success)
@@ -264,6 +260,7 @@ def report_return(request, pk: int):
     try:
         services.opinion_report_return(report=report, by=request.user, note=form.cleaned_data["note"])
     except DomainError as exc:
+        _forbid(exc)
         messages.error(request, exc.message)
         return redirect(_next(request, _back(report)))
     messages.success(request, "已退回政协机关。")
@@ -315,6 +312,7 @@ def instruction_acted(request, pk: int):
         try:
             services.leader_instruction_act(instruction=ins, by=request.user, note=form.cleaned_data["acted_note"])
         except DomainError as exc:
+            _forbid(exc)
             messages.error(request, exc.message)
         else:
             messages.success(request, "已登记批示落实情况。")
@@ -380,6 +378,7 @@ def bulletin_create(request):
             bulletin = services.bulletin_compose(committee=committee, title=d["title"], reports=d["reports"],
                                                  by=request.user, sent_to=d["sent_to"], editor_note=d["editor_note"])
         except DomainError as exc:
+            _forbid(exc)
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             messages.success(request, f"已编发{bulletin}。")

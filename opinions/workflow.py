@@ -10,7 +10,6 @@ from django.utils import timezone
 from core.deadlines import compute_due
 from core.workflow import Workflow
 
-from . import rules
 from .models import OpinionReport, Outcome
 
 S = OpinionReport.Status
@@ -21,19 +20,10 @@ TIMELINE_LABELS = {**STATUS_LABELS, "instructed": "领导批示", "instruction_a
 
 # --- Guards: return a Chinese refusal, or None to allow -------------------------------------------
 # They receive the transition's keyword arguments; a required reason comes as ``reason=`` (the
-# workflow keeps ``note`` for the timeline).
-
-def office_only(action: str):
-    def guard(report, *, by=None, **kw):
-        if not rules.is_manager(by, report):
-            return f"只有政协机关工作人员可以{action}。"
-        return None
-    return guard
-
+# workflow keeps ``note`` for the timeline). Guards check state and inputs only: who may make a
+# move is ``opinions.rules``, which the services call before transitioning.
 
 def can_register(report, *, by=None, category: str = "", **kw):
-    if not rules.is_manager(by, report):
-        return "只有政协机关工作人员可以分类登记。"
     if not (category or report.category):
         return "请先选择信息类别再登记。"
     if not report.title.strip() or not report.content.strip():
@@ -42,16 +32,12 @@ def can_register(report, *, by=None, category: str = "", **kw):
 
 
 def can_reject(report, *, by=None, reason: str = "", **kw):
-    if not rules.is_manager(by, report):
-        return "只有政协机关工作人员可以作不予登记处理。"
     if not (reason or "").strip():
         return "不予登记须填写理由。"
     return None
 
 
 def can_merge(report, *, by=None, into=None, **kw):
-    if not rules.is_manager(by, report):
-        return "只有政协机关工作人员可以合并信息。"
     if into is None:
         return "请选择要合并到的信息。"
     if into.pk == report.pk:
@@ -64,8 +50,6 @@ def can_merge(report, *, by=None, into=None, **kw):
 
 
 def can_forward_unit(report, *, by=None, unit=None, **kw):
-    if not rules.is_manager(by, report):
-        return "只有政协机关工作人员可以转交承办单位。"
     if report.direction != OpinionReport.Direction.UP:
         return "“带下去”的记录无需转办。"
     if unit is None:
@@ -78,8 +62,6 @@ def can_forward_unit(report, *, by=None, unit=None, **kw):
 
 
 def can_forward_up(report, *, by=None, to_committee=None, **kw):
-    if not rules.is_manager(by, report):
-        return "只有政协机关工作人员可以报送上级政协。"
     if report.direction != OpinionReport.Direction.UP:
         return "“带下去”的记录无需报送。"
     if to_committee is None:
@@ -88,8 +70,6 @@ def can_forward_up(report, *, by=None, to_committee=None, **kw):
 
 
 def can_put_in_bulletin(report, *, by=None, bulletin=None, **kw):
-    if not rules.is_manager(by, report):
-        return "只有政协机关工作人员可以编报专报。"
     if bulletin is None:
         return "请选择专报期号。"
     if bulletin.committee_id != report.committee_id:
@@ -98,8 +78,6 @@ def can_put_in_bulletin(report, *, by=None, bulletin=None, **kw):
 
 
 def can_answer(report, *, by=None, content: str = "", outcome: str = "", **kw):
-    if not (rules.is_assigned_unit(by, report) or rules.is_manager(by, report)):
-        return "只有承办该信息的单位可以答复。"
     if not (content or "").strip():
         return "请填写办理情况。"
     if outcome not in Outcome.values:
@@ -108,8 +86,6 @@ def can_answer(report, *, by=None, content: str = "", outcome: str = "", **kw):
 
 
 def can_record_reply(report, *, by=None, content: str = "", outcome: str = "", **kw):
-    if not rules.is_manager(by, report):
-        return "只有政协机关工作人员可以登记上级政协或领导的反馈。"
     if not (content or "").strip():
         return "请填写反馈内容。"
     if outcome not in Outcome.values:
@@ -118,8 +94,6 @@ def can_record_reply(report, *, by=None, content: str = "", outcome: str = "", *
 
 
 def unit_can_return(report, *, by=None, reason: str = "", **kw):
-    if not (rules.is_assigned_unit(by, report) or rules.is_manager(by, report)):
-        return "只有承办该信息的单位可以退回。"
     if not (reason or "").strip():
         return "退回须说明理由（如：不属于本单位职责）。"
     return None
@@ -135,8 +109,6 @@ def can_rehandle(report, *, by=None, unit=None, reason: str = "", **kw):
 
 
 def can_carry_back(report, *, by=None, carry_back=None, **kw):
-    if not (rules.is_reporting_member(by, report) or rules.is_manager(by, report)):
-        return "只有反映该信息的委员（或机关代为登记）可以记录带下去。"
     if carry_back is None:
         return "请填写带下去的情况。"
     return None
@@ -149,8 +121,6 @@ def can_carry_down_directly(report, *, by=None, carry_back=None, **kw):
 
 
 def can_close(report, *, by=None, outcome: str = "", **kw):
-    if not rules.is_manager(by, report):
-        return "只有政协机关工作人员可以办结。"
     if outcome not in Outcome.values:
         return "请选择办理结果（已解决、正在办理、暂无法办理）。"
     return None

@@ -116,23 +116,38 @@ def _validate_text(title: str, content: str) -> None:
         raise ValidationError(errors)
 
 
+def _proposer(by, *, committee, member, proposer_kind: str):
+    """Whose proposal and which committee, when the caller leaves them out: a member drafts their
+    own; staff enter one in their own committee."""
+    from members.models import Committee, Member
+
+    s = user_scope(by)
+    if member is None and committee is None and proposer_kind == Proposal.ProposerKind.MEMBER and s.member_id:
+        member = Member.objects.select_related("committee").get(pk=s.member_id)
+    committee = committee or (member.committee if member else None)
+    if committee is None and s.committee_id:
+        committee = Committee.objects.filter(pk=s.committee_id).first()
+    if committee is None:
+        raise DomainError("请指定提案所属的政协组织。", field="committee")
+    return committee, member
+
+
 @transaction.atomic
 def proposal_create_draft(*, title: str, content: str, member=None, committee=None, session=None,
                           category: str = Proposal.Category.SOCIETY, source=None, by=None,
                           proposer_kind: str = Proposal.ProposerKind.MEMBER, group_name: str = "",
-                          sector=None, special_committee=None) -> Proposal:
-    """A draft proposal by ``member`` (or by a group when ``proposer_kind`` is not "member").
+                          sector=None, special_committee=None, cosigners: Iterable = ()) -> Proposal:
+    """A draft proposal by ``member`` (or by a group when ``proposer_kind`` is not "member"), with
+    its invited co-signers: one use case, one transaction, so a refused co-signer leaves no draft.
 
     ``source`` is any model instance it came from (a reception visit, a consultation outcome); the
     proposal keeps a generic link to it. ``by`` is the user acting (None for system writes)."""
-    committee = committee or (member.committee if member else None)
-    if committee is None:
-        raise DomainError("请指定提案所属的政协组织。", field="committee")
-    if by is not None and getattr(by, "is_authenticated", False):
-        s = user_scope(by)
-        rules.require(s.is_superuser or (member is not None and s.member_id == member.pk)
-                      or (s.can_manage and committee.pk in s.committee_ids), "您无权为该委员起草提案。")
+    committee, member = _proposer(by, committee=committee, member=member, proposer_kind=proposer_kind)
+    rules.require_create(by, committee=committee, member=member)
     _validate_text(title, content)
+    cosigners = list(cosigners)
+    if cosigners and proposer_kind != Proposal.ProposerKind.MEMBER:
+        raise DomainError("集体提案没有附议委员。", field="cosigners")
     if proposer_kind == Proposal.ProposerKind.MEMBER:
         if member is None:
             raise DomainError("委员提案须指定领衔委员。", field="member")
@@ -155,11 +170,15 @@ def proposal_create_draft(*, title: str, content: str, member=None, committee=No
     p.save()
     note = f"来源：{source}" if source is not None else ""
     timeline_record(p, "proposals.proposal.created", by=by, to_state=S.DRAFT, note=note)
+    if cosigners:
+        _cosigners_invite(p, cosigners, by=by)
     return p
 
 
 @transaction.atomic
-def proposal_update_draft(*, proposal: Proposal, by, title: str, content: str, category: str) -> Proposal:
+def proposal_update_draft(*, proposal: Proposal, by, title: str, content: str, category: str,
+                          cosigners: Iterable = ()) -> Proposal:
+    """Edit a draft and invite more co-signers, together or not at all."""
     p = _lock(proposal)
     rules.require(rules.can_edit(by, p))
     if p.status != S.DRAFT:
@@ -170,6 +189,9 @@ def proposal_update_draft(*, proposal: Proposal, by, title: str, content: str, c
     p.title, p.content, p.category = title.strip(), content.strip(), category
     p.stamp(by)
     p.save(update_fields=["title", "content", "category", "updated_by", "updated_at"])
+    cosigners = list(cosigners)
+    if cosigners:
+        _cosigners_invite(p, cosigners, by=by)
     return p
 
 
@@ -180,14 +202,20 @@ def proposal_cosigners_add(*, proposal: Proposal, members: Iterable, by) -> list
     rules.require(rules.can_edit(by, p))
     if p.status not in (S.DRAFT, S.COSIGNING):
         raise DomainError("提案已提交，不能再邀请附议委员。")
+    _cosigners_invite(p, members, by=by)
+    return list(p.cosigners.select_related("member"))
+
+
+def _cosigners_invite(p: Proposal, members: Iterable, *, by) -> None:
+    """Validate and add invitations (inside the caller's transaction and rule check)."""
     if p.proposer_kind != Proposal.ProposerKind.MEMBER:
-        raise DomainError("集体提案没有附议委员。")
+        raise DomainError("集体提案没有附议委员。", field="cosigners")
     members = list(members)
     for m in members:
         if m.pk == p.member_id:
             raise DomainError("领衔委员不能附议自己的提案。", field="cosigners")
         if m.committee_id != p.committee_id:
-            raise DomainError(f"{m.name}不是本届政协委员，不能附议。", field="cosigners")
+            raise DomainError("附议委员须为本政协的委员。", field="cosigners")
     existing = set(p.cosigners.values_list("member_id", flat=True))
     new = [ProposalCosigner(proposal=p, member=m, created_by=by if getattr(by, "is_authenticated", False) else None)
            for m in members if m.pk not in existing]
@@ -196,7 +224,6 @@ def proposal_cosigners_add(*, proposal: Proposal, members: Iterable, by) -> list
         _event(p, "cosigner.invited", "cosign_invited", by=by, note="、".join(c.member.name for c in new))
         if p.status == S.COSIGNING:
             _notify_cosigners(p, [c.member for c in new])
-    return list(p.cosigners.select_related("member"))
 
 
 @transaction.atomic
@@ -273,7 +300,7 @@ def _require_leader(leader, committee_id: int) -> None:
 def proposal_file(*, proposal: Proposal, by, is_key: bool = False, leader=None,
                   key_answer_days: int | None = None, note: str = "") -> Proposal:
     """立案: numbers the proposal within its plenary session (see ``proposal_next_number``)."""
-    rules.require(rules.is_office_staff(by, proposal))
+    rules.require_office(by, proposal)
     p = _lock(proposal)
     _ensure_allowed(p, S.FILED)
     Review.objects.update_or_create(proposal=p, defaults={"decision": Review.Decision.FILED, "reason": note,
@@ -293,7 +320,7 @@ def proposal_file(*, proposal: Proposal, by, is_key: bool = False, leader=None,
 @transaction.atomic
 def proposal_mark_key(*, proposal: Proposal, leader, answer_days: int | None = None, by) -> Proposal:
     """列为重点提案, supervised by ``leader``; ``answer_days`` sets the answer deadline (as set)."""
-    rules.require(rules.is_office_staff(by, proposal))
+    rules.require_office(by, proposal)
     p = _lock(proposal)
     if p.number is None:
         raise DomainError("只有已立案的提案才能列为重点提案。")
@@ -316,7 +343,7 @@ def proposal_mark_key(*, proposal: Proposal, leader, answer_days: int | None = N
 
 @transaction.atomic
 def proposal_not_file(*, proposal: Proposal, reason: str, by, convert: bool = False) -> Proposal:
-    rules.require(rules.is_office_staff(by, proposal))
+    rules.require_office(by, proposal)
     p = _lock(proposal)
     _ensure_allowed(p, S.NOT_FILED)
     if not (reason or "").strip():
@@ -335,7 +362,7 @@ def proposal_not_file(*, proposal: Proposal, reason: str, by, convert: bool = Fa
 @transaction.atomic
 def proposal_convert_to_opinion(*, proposal: Proposal, by) -> Proposal:
     """A not-filed proposal becomes a public-opinion report (社情民意信息), linked both ways."""
-    rules.require(rules.is_office_staff(by, proposal))
+    rules.require_office(by, proposal)
     p = _lock(proposal)
     _ensure_allowed(p, S.CONVERTED)
     try:
@@ -364,7 +391,7 @@ def proposal_convert_to_opinion(*, proposal: Proposal, by) -> Proposal:
 def proposal_assign(*, proposal: Proposal, by, lead_unit=None, co_units: Iterable = (),
                     separate_units: Iterable = (), answer_days: int | None = None) -> Proposal:
     """交办 to a lead unit (主办) with co-units (会办), or to separate units (分办) each answering its part."""
-    rules.require(rules.is_office_staff(by, proposal))
+    rules.require_office(by, proposal)
     p = _lock(proposal)
     _ensure_allowed(p, S.ASSIGNED)
     co_units, separate_units = list(co_units), list(separate_units)
@@ -496,7 +523,7 @@ def countersign_confirm(*, countersign: Countersign, by, opinion: str = "") -> C
 @transaction.atomic
 def answer_review_class(*, proposal: Proposal, by, classes: dict[int, str] | None = None, note: str = "") -> Proposal:
     """The office confirms or corrects each answer's A/B/C class before release."""
-    rules.require(rules.is_office_staff(by, proposal))
+    rules.require_office(by, proposal)
     p = _lock(proposal)
     _ensure_allowed(p, S.CLASS_REVIEWED)
     classes = classes or {}
@@ -518,7 +545,7 @@ def answer_review_class(*, proposal: Proposal, by, classes: dict[int, str] | Non
 @transaction.atomic
 def proposal_release(*, proposal: Proposal, by) -> Proposal:
     """答复委员: the member sees the answers and has the evaluation period to rate them."""
-    rules.require(rules.is_office_staff(by, proposal))
+    rules.require_office(by, proposal)
     due = compute_due("proposal.evaluation", timezone.now())
     p = transition(proposal, S.RELEASED, by=by, due=due)
     if p.member_id:
@@ -582,8 +609,7 @@ def proposal_close_unevaluated(*, proposal: Proposal) -> Proposal:
 @transaction.atomic
 def supervision_record_add(*, proposal: Proposal, by, content: str, method: str = SupervisionRecord.Method.SITE,
                            on: dt.date | None = None) -> SupervisionRecord:
-    rules.require(rules.is_supervising_leader(by, proposal) or rules.is_office_staff(by, proposal),
-                  "只有督办领导或政协机关可以记录督办。")
+    rules.require(rules.can_supervise(by, proposal), "只有督办领导或政协机关可以记录督办。")
     if not proposal.is_key:
         raise DomainError("只有重点提案才需要督办记录。")
     if not (content or "").strip():
@@ -603,7 +629,7 @@ def supervision_record_add(*, proposal: Proposal, by, content: str, method: str 
 
 @transaction.atomic
 def proposal_open_public(*, proposal: Proposal, by, summary: str, closes_on: dt.date | None = None) -> PublicOpening:
-    rules.require(rules.is_office_staff(by, proposal))
+    rules.require_office(by, proposal)
     if proposal.number is None:
         raise DomainError("只有已立案的提案才能公开征求意见。")
     if not (summary or "").strip():
@@ -622,7 +648,7 @@ def proposal_open_public(*, proposal: Proposal, by, summary: str, closes_on: dt.
 
 @transaction.atomic
 def proposal_close_public(*, opening: PublicOpening, by) -> PublicOpening:
-    rules.require(rules.is_office_staff(by, opening.proposal))
+    rules.require_office(by, opening.proposal)
     opening.is_open = False
     opening.stamp(by)
     opening.save(update_fields=["is_open", "updated_by", "updated_at"])
@@ -665,7 +691,7 @@ def public_comment_submit(*, opening: PublicOpening, body: str, idempotency_key:
 @transaction.atomic
 def public_comment_moderate(*, comment: PublicComment, by, approve: bool, reason: str = "") -> PublicComment:
     c = PublicComment.objects.select_for_update(of=("self",)).select_related("opening__proposal").get(pk=comment.pk)
-    rules.require(rules.is_office_staff(by, c.opening.proposal))
+    rules.require_moderate_comment(by, c)
     if c.status != PublicComment.Status.PENDING:
         raise DomainError(f"该意见已审核（{c.get_status_display()}）。")
     c.status = PublicComment.Status.APPROVED if approve else PublicComment.Status.REJECTED
@@ -684,16 +710,15 @@ def public_comment_moderate(*, comment: PublicComment, by, approve: bool, reason
 @transaction.atomic
 def public_comment_reply(*, comment: PublicComment, by, reply: str) -> PublicComment:
     c = PublicComment.objects.select_for_update(of=("self",)).select_related("opening__proposal").get(pk=comment.pk)
-    s = user_scope(by)
+    rules.require_reply_comment(by, c)
     proposal = c.opening.proposal
-    unit_ok = bool(s.unit_id and UnitAssignment.objects.filter(proposal=proposal, unit_id=s.unit_id).exists())
-    rules.require(unit_ok or rules.is_office_staff(by, proposal), "只有承办单位可以回复公众意见。")
+    unit_id = rules.replying_unit_id(by, c)
     if c.status != PublicComment.Status.APPROVED:
         raise DomainError("只能回复已通过审核的意见。")
     if not (reply or "").strip():
         raise DomainError("请填写回复内容。", field="reply")
     c.reply, c.replied_at = reply.strip(), timezone.now()
-    c.reply_unit_id = s.unit_id if unit_ok else (
+    c.reply_unit_id = unit_id or (
         UnitAssignment.objects.filter(proposal=proposal, role=UnitAssignment.Role.LEAD)
         .values_list("unit_id", flat=True).first())
     c.stamp(by)

@@ -99,7 +99,8 @@ def my_proposals(request):
 
 
 def _visit_source(request):
-    """``?visit=<id>``: a reception visit this member may see, which the proposal will link to."""
+    """``?visit=<id>``: a reception visit this member may handle (workstations' rule), which the
+    proposal will link to and mark as "became a proposal"."""
     visit_id = request.GET.get("visit") or request.POST.get("visit")
     if parse_id(visit_id) is None:  # "²".isdigit() is true but int("²") fails
         return None
@@ -107,7 +108,7 @@ def _visit_source(request):
         from workstations.models import Visit
     except ImportError:
         return None
-    return Visit.objects.visible_to(request.user).filter(pk=int(visit_id)).first()
+    return Visit.objects.manageable_by(request.user).filter(pk=int(visit_id)).first()
 
 
 def _mark_visit(visit, user) -> None:

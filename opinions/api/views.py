@@ -14,7 +14,7 @@ from core.errors import DomainError
 from core.models import StateChange
 from core.scoping import user_scope
 
-from .. import rules, services
+from .. import services
 from ..models import Bulletin, OpinionReport
 from . import serializers as s
 from .filters import BulletinFilter, ReportFilter
@@ -63,30 +63,10 @@ class ReportViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveM
 
     @extend_schema(request=s.ReportCreateSerializer, responses=s.ReportDetailSerializer)
     def create(self, request, *args, **kwargs):
-        from members.models import Committee, Member
-        from workstations.models import Workstation
-
-        if not rules.can_submit(request.user):
-            raise DomainError("只有委员和机关工作人员可以报送社情民意信息。", code="guard_failed")
         d = self._input(request)
-        scope = user_scope(request.user)
-        if scope.member_id:
-            members = list(Member.objects.filter(pk=scope.member_id))
-            committee = members[0].committee
-        else:
-            committee = Committee.objects.filter(pk=scope.committee_id).first()
-            members = list(Member.objects.visible_to(request.user).filter(pk__in=d.get("member_ids") or []))
-        if committee is None:
-            raise DomainError("无法确定所属政协组织。", code="invalid")
-        workstation = None
-        if d.get("workstation"):
-            workstation = Workstation.objects.visible_to(request.user).filter(pk=d["workstation"]).first()
-            if workstation is None:
-                raise DomainError("委员工作室不存在。", field="workstation")
-        report = services.opinion_report_submit(
-            committee=committee, title=d["title"], content=d["content"], category=d["category"],
-            direction=d["direction"], workstation=workstation, members=members, by=request.user,
-            source=OpinionReport.Source.WORKSTATION if workstation else OpinionReport.Source.MEMBER)
+        report = services.opinion_report_create(
+            by=request.user, title=d["title"], content=d["content"], category=d["category"],
+            direction=d["direction"], workstation=d.get("workstation"), members=d.get("member_ids") or [])
         return self._done(report, status.HTTP_201_CREATED)
 
     @extend_schema(responses=s.ReportDetailSerializer)
@@ -121,6 +101,8 @@ class ReportViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveM
         d = self._input(request)
         report = self.get_object()
         unit = HandlingUnit.objects.visible_to(request.user).filter(pk=d.get("unit") or 0).first()
+        if d.get("unit") and unit is None:
+            raise DomainError("承办单位不存在。", field="unit")
         services.opinion_report_forward(report=report, by=request.user, unit=unit, upward=d["upward"], note=d["note"])
         return self._done(report)
 
@@ -144,11 +126,8 @@ class ReportViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveM
     def carry_back(self, request, pk=None):
         d = self._input(request)
         report = self.get_object()
-        scope = user_scope(request.user)
-        member_id = scope.member_id or d.get("member")
-        member = report.members.filter(pk=member_id).first() if member_id else report.members.order_by("pk").first()
         services.opinion_report_carry_back(
-            report=report, by=request.user, member=member, method=d["method"], satisfaction=d["satisfaction"],
+            report=report, by=request.user, member=d.get("member"), method=d["method"], satisfaction=d["satisfaction"],
             people_reached=d["people_reached"], carried_on=d.get("carried_on"), member_rating=d["member_rating"],
             note=d["note"])
         return self._done(report)
@@ -193,8 +172,6 @@ class BulletinViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retriev
         ser.is_valid(raise_exception=True)
         d = ser.validated_data
         scope = user_scope(request.user)
-        if not scope.can_manage:
-            raise DomainError("只有政协机关工作人员可以编发专报。", code="guard_failed")
         reports = list(OpinionReport.objects.visible_to(request.user).filter(pk__in=d["report_ids"]))
         committee = Committee.objects.filter(pk=scope.committee_id).first() or (reports[0].committee if reports else None)
         if committee is None or len(reports) != len(set(d["report_ids"])):

@@ -70,26 +70,16 @@ class ProposalViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retriev
     @extend_schema(request=s.ProposalCreateSerializer, responses=s.ProposalSerializer)
     def create(self, request, *args, **kwargs):
         d = self._input(request)
-        scope = user_scope(request.user)
-        if d.get("member"):
-            member = get_visible_or_404(Member.objects.all(), request.user, pk=d["member"])
-        elif scope.member_id:
-            member = Member.objects.get(pk=scope.member_id)
-        else:
-            member = None
-        committee = member.committee if member else None
-        if committee is None and scope.can_manage:
-            from members.models import Committee
-
-            committee = Committee.objects.filter(pk=scope.committee_id).first()
-        p = services.proposal_create_draft(
-            member=member, committee=committee, title=d["title"], content=d["content"], category=d["category"],
-            proposer_kind=d["proposer_kind"], group_name=d["group_name"], by=request.user)
+        member = get_visible_or_404(Member.objects.all(), request.user, pk=d["member"]) if d.get("member") else None
+        cosigners = []
         if d["cosigner_ids"]:
-            cosigners = list(Member.objects.filter(pk__in=d["cosigner_ids"], committee=p.committee))
+            cosigners = list(Member.objects.filter(pk__in=d["cosigner_ids"]))
             if len(cosigners) != len(set(d["cosigner_ids"])):
                 raise DomainError("附议委员不存在或不属于本政协。", field="cosigner_ids")
-            services.proposal_cosigners_add(proposal=p, members=cosigners, by=request.user)
+        # One service call, one transaction: a refused co-signer leaves no draft behind.
+        p = services.proposal_create_draft(
+            member=member, title=d["title"], content=d["content"], category=d["category"],
+            proposer_kind=d["proposer_kind"], group_name=d["group_name"], cosigners=cosigners, by=request.user)
         return self._done(p, status.HTTP_201_CREATED)
 
     @action(detail=True, methods=["post"])

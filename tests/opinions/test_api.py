@@ -59,7 +59,7 @@ def test_bulletin_api_numbers_issues_and_refuses_non_staff(w):
     r = _api(w.staff).post("/api/v1/opinion-bulletins/", {"title": "第1期", "report_ids": [a.pk]}, format="json")
     assert r.status_code == 201 and r.json()["number"] == 1 and r.json()["report_count"] == 1
     r = _api(w.leader).post("/api/v1/opinion-bulletins/", {"title": "x", "report_ids": [b.pk]}, format="json")
-    assert r.status_code == 400 and r.json()["detail"] == "只有政协机关工作人员可以编发专报。"
+    assert r.status_code == 403 and r.json()["detail"] == "只有政协机关工作人员可以编发专报。"
     r = _api(w.staff).post("/api/v1/opinion-bulletins/", {"title": "第2期", "report_ids": [a.pk]}, format="json")
     assert r.status_code == 400 and "不允许从“已编入专报”" in r.json()["detail"]
     r = _api(w.staff).post("/api/v1/opinion-bulletins/", {"title": "第2期", "report_ids": [b.pk]}, format="json")
@@ -68,7 +68,7 @@ def test_bulletin_api_numbers_issues_and_refuses_non_staff(w):
 
 def test_units_cannot_create_reports(w):
     r = _api(w.unit_user).post("/api/v1/opinion-reports/", {"title": "x", "content": "y"}, format="json")
-    assert r.status_code == 400 and "只有委员和机关工作人员" in r.json()["detail"]
+    assert r.status_code == 403 and "只有委员和机关工作人员" in r.json()["detail"]
 
 
 def test_anonymous_gets_nothing():
@@ -89,7 +89,7 @@ def test_from_visit_api_is_idempotent(w):
     from workstations.services import membership_add, visit_submit_public
 
     ws = Workstation.objects.create(committee=w.committee, name="测试工作室", kind="special")
-    membership_add(workstation=ws, member=w.member)
+    membership_add(workstation=ws, member=w.member, role="convenor")
     visit, _ = visit_submit_public(workstation=ws, issue="公厕管理不到位，气味大", client_hash="t")
     api = _api(w.member_user)
     first = api.post("/api/v1/opinion-reports/from-visit/", {"visit": visit.pk}, format="json")

@@ -77,12 +77,14 @@ def test_disallowed_transition_is_refused_by_the_page(w, client, state, action):
 def test_role_refusal_reads_the_same_on_page_and_api(w, client):
     report = report_at(w, "received")
     client.force_login(w.member_user)
-    r = client.post(f"/opinions/{report.pk}/register/", {"category": "urban"}, follow=True)
-    assert "只有政协机关工作人员可以分类登记。" in r.content.decode()
+    r = client.post(f"/opinions/{report.pk}/register/", {"category": "urban"})
+    assert r.status_code == 403
     api = APIClient()
     api.force_authenticate(w.member_user)
     r = api.post(f"/api/v1/opinion-reports/{report.pk}/register/", {"category": "urban"}, format="json")
-    assert r.status_code == 400 and r.json()["detail"] == "只有政协机关工作人员可以分类登记。"
+    assert r.status_code == 403 and r.json()["detail"] == "只有政协机关工作人员可以分类登记。"
+    report.refresh_from_db()
+    assert report.status == "received"
 
 
 def test_leaders_are_read_only_except_for_instructions(w, client):
@@ -90,7 +92,7 @@ def test_leaders_are_read_only_except_for_instructions(w, client):
     api = APIClient()
     api.force_authenticate(w.leader)
     r = api.post(f"/api/v1/opinion-reports/{report.pk}/forward/", {"unit": w.unit.pk}, format="json")
-    assert r.status_code == 400 and r.json()["detail"] == "只有政协机关工作人员可以转交承办单位。"
+    assert r.status_code == 403 and r.json()["detail"] == "只有政协机关工作人员可以转交承办单位。"
     r = api.post(f"/api/v1/opinion-reports/{report.pk}/instruct/", {"text": "请抓紧办理"}, format="json")
     assert r.status_code == 200 and r.json()["timeline"][-1]["code"] == "opinions.report.instructed"
     client.force_login(w.leader)
@@ -102,6 +104,9 @@ def test_invalid_form_input_is_a_field_error_not_a_500(w, client):
     api = APIClient()
     api.force_authenticate(w.unit_user)
     r = api.post(f"/api/v1/opinion-reports/{report.pk}/feedback/", {"content": "", "outcome": "bogus"}, format="json")
+    assert r.status_code == 400 and "outcome" in r.json()
+    r = api.post(f"/api/v1/opinion-reports/{report.pk}/feedback/", {"content": "", "outcome": "resolved"},
+                 format="json")
     assert r.status_code == 400 and r.json()["detail"] == "请填写办理情况。"
     r = api.post(f"/api/v1/opinion-reports/{report.pk}/carry-back/", {"method": "fax"}, format="json")
     assert r.status_code == 400 and "method" in r.json()

@@ -14,7 +14,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def ws(w):
     station = Workstation.objects.create(committee=w.committee, name="五马街道委员工作室", kind="special")
-    membership_add(workstation=station, member=w.member)
+    # The member convenes the workstation: handling its residents' issues is the convenor's (workstations.rules).
+    membership_add(workstation=station, member=w.member, role="convenor")
     return station
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from core.errors import DomainError
+from core.errors import DomainError, Forbidden
 from core.timeline import timeline_for
 from members.models import PointEntry
 from opinions import services
@@ -154,10 +154,10 @@ def test_role_guards_refuse_with_a_chinese_message(w, actor, action, message):
 
 def test_other_unit_cannot_answer_and_member_cannot_carry_back_someone_elses_report(w):
     report = report_at(w, "forwarded_unit")
-    with pytest.raises(DomainError, match="只有承办该信息的单位可以答复"):
+    with pytest.raises(Forbidden, match="只有承办该信息的单位可以答复"):
         services.opinion_report_feedback(report=report, by=w.other_unit_user, content="x", outcome="resolved")
     services.opinion_report_feedback(report=report, by=w.unit_user, content="已办", outcome="resolved")
-    with pytest.raises(DomainError, match="只能由反映该信息的委员带下去"):
+    with pytest.raises(Forbidden, match="只有反映该信息的委员"):
         services.opinion_report_carry_back(report=report, by=w.other_member_user, member=w.other_member,
                                            method="phone", satisfaction="satisfied")
 

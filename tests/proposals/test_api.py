@@ -89,7 +89,7 @@ def test_disallowed_transitions_are_400_with_chinese_messages(w):
 def test_members_cannot_file_and_units_cannot_release(w):
     p = f.submitted(w)
     r = api(w.member_user).post(f"/api/v1/proposals/{p.pk}/file/", {}, format="json")
-    assert r.status_code == 400 and r.data["code"] == "forbidden"
+    assert r.status_code == 403 and r.data["code"] == "forbidden"
     assert Proposal.objects.get(pk=p.pk).status == S.SUBMITTED
 
 
