@@ -174,7 +174,8 @@ def consultation_update(*, consultation: Consultation, by=None, **fields) -> Con
         Participant.objects.get_or_create(consultation=c, member=c.chair,
                                           defaults={"kind": Participant.Kind.MEMBER})
     timeline_record(c, "consultations.consultation.edited", by=by, note="修改活动信息")
-    consultation.__dict__.update({k: v for k, v in c.__dict__.items() if not k.startswith("_")})
+    if consultation is not c:
+        consultation.refresh_from_db()  # the caller's instance in step (Django's own re-read)
     return c
 
 
@@ -379,8 +380,9 @@ def follow_up_schedule(*, consultation: Consultation, trigger: str = FollowUpVis
                                                  created_by=by if getattr(by, "is_authenticated", False) else None)
     except IntegrityError:  # another worker scheduled it a moment ago
         return None
-    consultation_workflow.transition(c, S.FOLLOW_UP, by=by, note=f"{visit.get_trigger_display()}：{explanation}")
-    consultation.__dict__.update({k: v for k, v in c.__dict__.items() if not k.startswith("_")})
+    # Through the caller's instance: the workflow keeps it in step with the row (its one re-sync).
+    consultation_workflow.transition(consultation, S.FOLLOW_UP, by=by,
+                                     note=f"{visit.get_trigger_display()}：{explanation}")
     notify(organiser_user_ids([c])[c.pk], stage="consultation.follow_up.scheduled", item=visit,
            url=consultation_url(c), title=f"请开展回头看：{c.title}", body=explanation)
     return visit
@@ -500,7 +502,8 @@ def outcome_convert(*, outcome: Outcome, kind: str, by=None, member: Member | No
     o.save()
     timeline_record(c, "consultations.outcome.converted", by=by,
                     note=f"成果事项转化为{o.get_converted_kind_display()}：{o.text[:100]}")
-    outcome.__dict__.update({k: v for k, v in o.__dict__.items() if not k.startswith("_")})
+    if outcome is not o:
+        outcome.refresh_from_db()  # the caller's instance in step (Django's own re-read)
     return o
 
 
