@@ -269,12 +269,17 @@ def reception_day_log_held(*, workstation: Workstation, by, member_ids: Iterable
     )
     day.refresh_from_db()
     day.duty_members.set(ids)
-    Visit.objects.bulk_create([
+    created = Visit.objects.bulk_create([
         Visit(workstation=workstation, reception_day=day, source=Visit.Source.RECEPTION, received_on=day.date,
-              name=v.name, phone=v.phone, category=v.category, issue=v.issue, outcome=v.outcome,
-              outcome_note=v.outcome_note, handling_unit=v.handling_unit, created_by=user, updated_by=user)
+              name=v.name, phone=v.phone, category=v.category, issue=v.issue, created_by=user, updated_by=user)
         for v in visitors
     ])
+    # What was done on the spot is a move of the visit's workflow (the only writer of ``outcome``),
+    # so each handled visitor gets its timeline entry and the table's guards (a referral needs a unit).
+    for visit, v in zip(created, visitors):
+        if v.outcome != Visit.Outcome.PENDING:
+            visit_workflow.transition(visit, v.outcome, by=by, note=v.outcome_note, handling_unit=v.handling_unit,
+                                      outcome_note=v.outcome_note)
     outbox_enqueue("workstations.credit_duty_points", day.pk, key=f"workstations.duty_points:{day.pk}")
     return day
 
@@ -315,8 +320,8 @@ def visit_submit_public(*, workstation: Workstation, issue: str, category: str =
         with transaction.atomic():
             visit = Visit.objects.create(
                 workstation=workstation, source=source, received_on=timezone.localdate(), name=name.strip(),
-                phone=phone.strip(), category=category, issue=issue.strip(), outcome=Visit.Outcome.PENDING,
-                idempotency_key=key, client_hash=client_hash,
+                phone=phone.strip(), category=category, issue=issue.strip(), idempotency_key=key,
+                client_hash=client_hash,
             )
             outbox_enqueue("workstations.notify_new_visit", visit.pk, key=f"workstations.visit_new:{visit.pk}")
     except IntegrityError:
