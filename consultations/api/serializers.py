@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from core.api import InputSerializer, ModelSerializer
+
 from ..models import Consultation, FollowUpVisit, MenuClaim, Outcome, Participant, Topic
 from ..workflow import STEP_ACTIONS
 
 
-class TopicSerializer(serializers.ModelSerializer):
+class TopicSerializer(ModelSerializer):
     source_display = serializers.CharField(source="get_source_display", read_only=True)
     proposer = serializers.CharField(source="proposer_display", read_only=True)
 
@@ -20,7 +22,7 @@ class TopicSerializer(serializers.ModelSerializer):
         read_only_fields = ["committee", "created_at"]
 
 
-class ParticipantSerializer(serializers.ModelSerializer):
+class ParticipantSerializer(ModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     display_name = serializers.CharField(read_only=True)
 
@@ -29,7 +31,7 @@ class ParticipantSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "kind_display", "member", "unit", "display_name", "organisation"]
 
 
-class ConsultationSerializer(serializers.ModelSerializer):
+class ConsultationSerializer(ModelSerializer):
     format_display = serializers.CharField(source="get_format_display", read_only=True)
     step_display = serializers.CharField(source="get_step_display", read_only=True)
     level_display = serializers.CharField(source="get_level_display", read_only=True)
@@ -51,7 +53,7 @@ class ConsultationSerializer(serializers.ModelSerializer):
         return sorted(STEP_ACTIONS.get(obj.step, ()))
 
 
-class ConsultationCreateSerializer(serializers.Serializer):
+class ConsultationCreateSerializer(InputSerializer):
     topic = serializers.PrimaryKeyRelatedField(queryset=Topic.objects.none())
     title = serializers.CharField(max_length=200)
     format = serializers.ChoiceField(choices=Consultation.Format.choices)
@@ -63,7 +65,7 @@ class ConsultationCreateSerializer(serializers.Serializer):
     venue_workstation = serializers.IntegerField(required=False, allow_null=True)
     venue_township = serializers.IntegerField(required=False, allow_null=True)
     venue_community = serializers.IntegerField(required=False, allow_null=True)
-    venue_text = serializers.CharField(required=False, allow_blank=True, default="")
+    venue_text = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
     scheduled_on = serializers.DateField(required=False, allow_null=True)
     research_due_on = serializers.DateField(required=False, allow_null=True)
 
@@ -74,7 +76,7 @@ class ConsultationCreateSerializer(serializers.Serializer):
             self.fields["topic"].queryset = Topic.objects.visible_to(request.user)
 
 
-class OutcomeSerializer(serializers.ModelSerializer):
+class OutcomeSerializer(ModelSerializer):
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     consultation_title = serializers.CharField(source="consultation.title", read_only=True)
     handling_unit_name = serializers.CharField(source="handling_unit.name", read_only=True, default=None)
@@ -88,12 +90,12 @@ class OutcomeSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class OutcomeReportSerializer(serializers.Serializer):
+class OutcomeReportSerializer(InputSerializer):
     result = serializers.ChoiceField(choices=[Outcome.Status.IN_PROGRESS, Outcome.Status.DONE, Outcome.Status.CANNOT])
     report = serializers.CharField()
 
 
-class FollowUpVisitSerializer(serializers.ModelSerializer):
+class FollowUpVisitSerializer(ModelSerializer):
     trigger_display = serializers.CharField(source="get_trigger_display", read_only=True)
     consultation_title = serializers.CharField(source="consultation.title", read_only=True)
 
@@ -104,7 +106,7 @@ class FollowUpVisitSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class MenuClaimSerializer(serializers.ModelSerializer):
+class MenuClaimSerializer(ModelSerializer):
     topic_title = serializers.CharField(source="topic.title", read_only=True)
     member_name = serializers.CharField(source="member.name", read_only=True)
 

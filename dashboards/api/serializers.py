@@ -1,9 +1,11 @@
 from rest_framework import serializers
 
+from core.api import InputSerializer, ModelSerializer
+
 from ..models import RollupReport
 
 
-class RollupReportSerializer(serializers.ModelSerializer):
+class RollupReportSerializer(ModelSerializer):
     committee_name = serializers.CharField(source="committee.name", read_only=True)
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
@@ -25,7 +27,7 @@ class RollupReportSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(url) if request else url
 
 
-class RollupRequestSerializer(serializers.Serializer):
+class RollupRequestSerializer(InputSerializer):
     kind = serializers.ChoiceField(choices=RollupReport.Kind.choices)
     period = serializers.CharField(help_text="月报如 2026-10，季报如 2026-Q3，年报如 2025")
     committee = serializers.IntegerField()

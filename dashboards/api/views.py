@@ -10,6 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
+from core.api import IdLookupMixin
 from core.scoping import user_scope
 
 from ..forms import DashboardFilterForm, RollupRequestForm
@@ -57,7 +58,7 @@ class DashboardViewSet(viewsets.ViewSet):
         return Response(unit_table(committee_ids=f.committee_ids, period=f.period))
 
 
-class RollupReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class RollupReportViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = RollupReportSerializer
     queryset = RollupReport.objects.none()
 

@@ -3,10 +3,12 @@ from __future__ import annotations
 import django_filters as df
 from django.db.models import Q
 
+from core.api import FilterSet
+
 from ..models import Assignment, Community, HandlingUnit, Member, PointEntry, Sector, SpecialCommittee, Township
 
 
-class CommitteeOwnedFilter(df.FilterSet):
+class CommitteeOwnedFilter(FilterSet):
     committee = df.NumberFilter(field_name="committee_id")
 
 
@@ -28,7 +30,7 @@ class TownshipFilter(CommitteeOwnedFilter):
         fields = ["committee", "kind"]
 
 
-class CommunityFilter(df.FilterSet):
+class CommunityFilter(FilterSet):
     committee = df.NumberFilter(field_name="township__committee_id")
     township = df.NumberFilter(field_name="township_id")
 
@@ -43,7 +45,7 @@ class HandlingUnitFilter(CommitteeOwnedFilter):
         fields = ["committee", "kind", "township", "is_active"]
 
 
-class MemberFilter(df.FilterSet):
+class MemberFilter(FilterSet):
     committee = df.NumberFilter(field_name="committee_id")
     sector = df.NumberFilter(field_name="sector_id")
     special_committee = df.NumberFilter(field_name="special_committee_id")
@@ -72,7 +74,7 @@ class MemberFilter(df.FilterSet):
                          | Q(employer__icontains=value)) if value else qs
 
 
-class AssignmentFilter(df.FilterSet):
+class AssignmentFilter(FilterSet):
     member = df.NumberFilter(field_name="member_id")
     township = df.NumberFilter(field_name="township_id")
     community = df.NumberFilter(field_name="community_id")
@@ -88,7 +90,7 @@ class AssignmentFilter(df.FilterSet):
         return qs.filter(pk__in=active) if value else qs.exclude(pk__in=active)
 
 
-class PointEntryFilter(df.FilterSet):
+class PointEntryFilter(FilterSet):
     member = df.NumberFilter(field_name="member_id")
     rule = df.CharFilter(field_name="rule__code")
     year = df.NumberFilter(field_name="occurred_on", lookup_expr="year")

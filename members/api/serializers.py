@@ -7,6 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
+from core.api import InputSerializer, ModelSerializer
 from core.scoping import user_scope
 from core.utils import mask_phone
 
@@ -27,13 +28,13 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
         return qs.visible_to(request.user)
 
 
-class CommitteeSerializer(serializers.ModelSerializer):
+class CommitteeSerializer(ModelSerializer):
     class Meta:
         model = Committee
         fields = ["id", "name", "short_name", "level", "parent"]
 
 
-class SectorSerializer(serializers.ModelSerializer):
+class SectorSerializer(ModelSerializer):
     committee = ScopedPrimaryKeyRelatedField(queryset=Committee.objects.all())
 
     class Meta:
@@ -41,13 +42,13 @@ class SectorSerializer(serializers.ModelSerializer):
         fields = ["id", "committee", "name", "order"]
 
 
-class ActivityGroupSerializer(serializers.ModelSerializer):
+class ActivityGroupSerializer(ModelSerializer):
     class Meta:
         model = ActivityGroup
         fields = ["id", "name"]
 
 
-class SpecialCommitteeSerializer(serializers.ModelSerializer):
+class SpecialCommitteeSerializer(ModelSerializer):
     committee = ScopedPrimaryKeyRelatedField(queryset=Committee.objects.all())
     activity_groups = ActivityGroupSerializer(many=True, read_only=True)
 
@@ -56,7 +57,7 @@ class SpecialCommitteeSerializer(serializers.ModelSerializer):
         fields = ["id", "committee", "name", "order", "activity_groups"]
 
 
-class TownshipSerializer(serializers.ModelSerializer):
+class TownshipSerializer(ModelSerializer):
     committee = ScopedPrimaryKeyRelatedField(queryset=Committee.objects.all())
 
     class Meta:
@@ -64,7 +65,7 @@ class TownshipSerializer(serializers.ModelSerializer):
         fields = ["id", "committee", "name", "kind", "order"]
 
 
-class CommunitySerializer(serializers.ModelSerializer):
+class CommunitySerializer(ModelSerializer):
     township = ScopedPrimaryKeyRelatedField(queryset=Township.objects.all())
     township_name = serializers.CharField(source="township.name", read_only=True)
 
@@ -73,7 +74,7 @@ class CommunitySerializer(serializers.ModelSerializer):
         fields = ["id", "township", "township_name", "name", "kind"]
 
 
-class HandlingUnitSerializer(serializers.ModelSerializer):
+class HandlingUnitSerializer(ModelSerializer):
     committee = ScopedPrimaryKeyRelatedField(queryset=Committee.objects.all())
     township = ScopedPrimaryKeyRelatedField(queryset=Township.objects.all(), allow_null=True, required=False)
 
@@ -90,7 +91,7 @@ class HandlingUnitSerializer(serializers.ModelSerializer):
 
 
 @extend_schema_serializer(component_name="MemberPlace")
-class PlaceSerializer(serializers.ModelSerializer):
+class PlaceSerializer(ModelSerializer):
     township_name = serializers.CharField(source="township.name", read_only=True)
     community_name = serializers.CharField(source="community.name", read_only=True, default=None)
 
@@ -99,7 +100,7 @@ class PlaceSerializer(serializers.ModelSerializer):
         fields = ["id", "township", "township_name", "community", "community_name", "basis", "start_date"]
 
 
-class MemberSerializer(serializers.ModelSerializer):
+class MemberSerializer(ModelSerializer):
     committee = ScopedPrimaryKeyRelatedField(queryset=Committee.objects.all())
     sector = ScopedPrimaryKeyRelatedField(queryset=Sector.objects.all())
     special_committee = ScopedPrimaryKeyRelatedField(queryset=SpecialCommittee.objects.all(), allow_null=True,
@@ -137,7 +138,7 @@ class MemberSerializer(serializers.ModelSerializer):
 
 
 @extend_schema_serializer(component_name="MemberAssignment")
-class AssignmentSerializer(serializers.ModelSerializer):
+class AssignmentSerializer(ModelSerializer):
     member = ScopedPrimaryKeyRelatedField(queryset=Member.objects.all())
     township = ScopedPrimaryKeyRelatedField(queryset=Township.objects.all())
     community = ScopedPrimaryKeyRelatedField(queryset=Community.objects.all(), allow_null=True, required=False)
@@ -154,11 +155,11 @@ class AssignmentSerializer(serializers.ModelSerializer):
 
 
 @extend_schema_serializer(component_name="MemberAssignmentEnd")
-class AssignmentEndSerializer(serializers.Serializer):
+class AssignmentEndSerializer(InputSerializer):
     end_date = serializers.DateField(required=False, help_text="默认今天")
 
 
-class PointEntrySerializer(serializers.ModelSerializer):
+class PointEntrySerializer(ModelSerializer):
     member_name = serializers.CharField(source="member.name", read_only=True)
     rule_code = serializers.CharField(source="rule.code", read_only=True)
     rule_name = serializers.CharField(source="rule.name", read_only=True)

@@ -1,9 +1,11 @@
 import django_filters
 
+from core.api import FilterSet
+
 from ..models import Bulletin, OpinionReport
 
 
-class ReportFilter(django_filters.FilterSet):
+class ReportFilter(FilterSet):
     received_after = django_filters.DateFilter(field_name="received_at", lookup_expr="date__gte")
     received_before = django_filters.DateFilter(field_name="received_at", lookup_expr="date__lte")
     overdue = django_filters.BooleanFilter(method="filter_overdue", label="逾期")
@@ -19,7 +21,7 @@ class ReportFilter(django_filters.FilterSet):
         return queryset.filter(q) if value else queryset.exclude(q)
 
 
-class BulletinFilter(django_filters.FilterSet):
+class BulletinFilter(FilterSet):
     class Meta:
         model = Bulletin
         fields = ["year", "committee"]

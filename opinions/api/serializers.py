@@ -2,15 +2,17 @@
 
 from rest_framework import serializers
 
+from core.api import InputSerializer, ModelSerializer
+
 from ..models import Bulletin, CarryBack, Category, OpinionReport, Outcome
 
 
-class MemberRefSerializer(serializers.Serializer):
+class MemberRefSerializer(InputSerializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
 
 
-class TimelineEntrySerializer(serializers.Serializer):
+class TimelineEntrySerializer(InputSerializer):
     at = serializers.DateTimeField()
     code = serializers.CharField()
     from_state = serializers.CharField()
@@ -22,7 +24,7 @@ class TimelineEntrySerializer(serializers.Serializer):
         return obj.actor.username if obj.actor_id else ""
 
 
-class ReportSerializer(serializers.ModelSerializer):
+class ReportSerializer(ModelSerializer):
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     outcome_label = serializers.CharField(source="get_outcome_display", read_only=True)
     members = MemberRefSerializer(many=True, read_only=True)
@@ -46,7 +48,7 @@ class ReportDetailSerializer(ReportSerializer):
         read_only_fields = fields
 
 
-class ReportCreateSerializer(serializers.Serializer):
+class ReportCreateSerializer(InputSerializer):
     title = serializers.CharField(max_length=200)
     content = serializers.CharField()
     category = serializers.ChoiceField(choices=Category.choices, default=Category.OTHER)
@@ -56,34 +58,34 @@ class ReportCreateSerializer(serializers.Serializer):
                                        help_text="机关代为录入时填写反映委员；委员本人提交时忽略")
 
 
-class FromVisitSerializer(serializers.Serializer):
+class FromVisitSerializer(InputSerializer):
     visit = serializers.IntegerField()
 
 
-class RegisterSerializer(serializers.Serializer):
+class RegisterSerializer(InputSerializer):
     category = serializers.ChoiceField(choices=Category.choices, required=False, default="")
-    title = serializers.CharField(required=False, default="", allow_blank=True)
+    title = serializers.CharField(required=False, default="", allow_blank=True, max_length=200)
     note = serializers.CharField(required=False, default="", allow_blank=True)
 
 
-class NoteSerializer(serializers.Serializer):
+class NoteSerializer(InputSerializer):
     note = serializers.CharField(required=False, default="", allow_blank=True)
 
 
-class ForwardSerializer(serializers.Serializer):
-    unit = serializers.IntegerField(required=False, allow_null=True)
+class ForwardSerializer(InputSerializer):
+    unit = serializers.IntegerField(required=False, allow_null=True, help_text="转交承办单位时必填；报送上级时不填")
     upward = serializers.BooleanField(required=False, default=False)
     note = serializers.CharField(required=False, default="", allow_blank=True)
 
 
-class FeedbackSerializer(serializers.Serializer):
+class FeedbackSerializer(InputSerializer):
     content = serializers.CharField(required=False, default="", allow_blank=True)
-    outcome = serializers.CharField(required=False, default="", allow_blank=True,
-                                    help_text="、".join(f"{v}={l}" for v, l in Outcome.choices))
-    contact_name = serializers.CharField(required=False, default="", allow_blank=True)
+    outcome = serializers.ChoiceField(choices=Outcome.choices, required=False, default="", allow_blank=True,
+                                      help_text="、".join(f"{v}={l}" for v, l in Outcome.choices))
+    contact_name = serializers.CharField(required=False, default="", allow_blank=True, max_length=40)
 
 
-class CarryBackSerializer(serializers.Serializer):
+class CarryBackSerializer(InputSerializer):
     member = serializers.IntegerField(required=False, allow_null=True)
     carried_on = serializers.DateField(required=False, allow_null=True)
     method = serializers.ChoiceField(choices=CarryBack.Method.choices)
@@ -94,17 +96,17 @@ class CarryBackSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, default="", allow_blank=True)
 
 
-class CloseSerializer(serializers.Serializer):
-    outcome = serializers.CharField(required=False, default="", allow_blank=True)
+class CloseSerializer(InputSerializer):
+    outcome = serializers.ChoiceField(choices=Outcome.choices, required=False, default="", allow_blank=True)
     note = serializers.CharField(required=False, default="", allow_blank=True)
 
 
-class InstructSerializer(serializers.Serializer):
+class InstructSerializer(InputSerializer):
     text = serializers.CharField(required=False, default="", allow_blank=True)
-    leader_title = serializers.CharField(required=False, default="", allow_blank=True)
+    leader_title = serializers.CharField(required=False, default="", allow_blank=True, max_length=60)
 
 
-class BulletinSerializer(serializers.ModelSerializer):
+class BulletinSerializer(ModelSerializer):
     label = serializers.CharField(read_only=True)
     report_count = serializers.IntegerField(read_only=True)
 
@@ -115,8 +117,8 @@ class BulletinSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class BulletinCreateSerializer(serializers.Serializer):
+class BulletinCreateSerializer(InputSerializer):
     title = serializers.CharField(max_length=200)
-    sent_to = serializers.CharField(required=False, default="", allow_blank=True)
+    sent_to = serializers.CharField(required=False, default="", allow_blank=True, max_length=200)
     editor_note = serializers.CharField(required=False, default="", allow_blank=True)
     report_ids = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)

@@ -4,7 +4,7 @@ transition is a DomainError, which core.api turns into HTTP 400 with the Chinese
 from __future__ import annotations
 
 from django.db.models import Count, Prefetch
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -69,7 +69,8 @@ class ReportViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveM
             direction=d["direction"], workstation=d.get("workstation"), members=d.get("member_ids") or [])
         return self._done(report, status.HTTP_201_CREATED)
 
-    @extend_schema(responses=s.ReportDetailSerializer)
+    @extend_schema(responses={201: s.ReportDetailSerializer,
+                              200: OpenApiResponse(s.ReportDetailSerializer, description="该接待记录已转为信息")})
     @action(detail=False, methods=["post"], url_path="from-visit")
     def from_visit(self, request):
         """One click on a reception visit or QR issue: the report it becomes (made once)."""

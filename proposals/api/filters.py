@@ -1,9 +1,11 @@
 import django_filters
 
+from core.api import FilterSet
+
 from ..models import Proposal
 
 
-class ProposalFilter(django_filters.FilterSet):
+class ProposalFilter(FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=Proposal.Status.choices)
     category = django_filters.ChoiceFilter(choices=Proposal.Category.choices)
     session = django_filters.NumberFilter(field_name="session_id")

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from core.api import InputSerializer, ModelSerializer
+
 from ..models import (
     ANSWER_CLASSES, Answer, Countersign, Evaluation, Proposal, ProposalCosigner, PublicComment, PublicOpening,
     SupervisionRecord, UnitAssignment,
 )
 
 
-class CosignerSerializer(serializers.ModelSerializer):
+class CosignerSerializer(ModelSerializer):
     name = serializers.CharField(source="member.name", read_only=True)
 
     class Meta:
@@ -18,7 +20,7 @@ class CosignerSerializer(serializers.ModelSerializer):
         fields = ["id", "member", "name", "status", "responded_at"]
 
 
-class AssignmentSerializer(serializers.ModelSerializer):
+class AssignmentSerializer(ModelSerializer):
     unit_name = serializers.CharField(source="unit.name", read_only=True)
 
     class Meta:
@@ -26,7 +28,7 @@ class AssignmentSerializer(serializers.ModelSerializer):
         fields = ["id", "unit", "unit_name", "role", "round", "due_at", "due_explanation"]
 
 
-class ProposalSerializer(serializers.ModelSerializer):
+class ProposalSerializer(ModelSerializer):
     number_label = serializers.CharField(read_only=True)
     session_name = serializers.CharField(source="session.name", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
@@ -42,7 +44,7 @@ class ProposalSerializer(serializers.ModelSerializer):
                   "assignments", "submitted_at", "filed_at", "released_at", "closed_at", "created_at"]
 
 
-class ProposalCreateSerializer(serializers.Serializer):
+class ProposalCreateSerializer(InputSerializer):
     title = serializers.CharField(max_length=200)
     content = serializers.CharField()
     category = serializers.ChoiceField(choices=Proposal.Category.choices, default=Proposal.Category.SOCIETY)
@@ -50,60 +52,61 @@ class ProposalCreateSerializer(serializers.Serializer):
     # Office staff entering on behalf of a member or a group:
     member = serializers.IntegerField(required=False)
     proposer_kind = serializers.ChoiceField(choices=Proposal.ProposerKind.choices, default=Proposal.ProposerKind.MEMBER)
-    group_name = serializers.CharField(required=False, allow_blank=True, default="")
+    group_name = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
 
 
-class EmptySerializer(serializers.Serializer):
+class EmptySerializer(InputSerializer):
     pass
 
 
-class CosignSerializer(serializers.Serializer):
+class CosignSerializer(InputSerializer):
     accept = serializers.BooleanField()
 
 
-class FileSerializer(serializers.Serializer):
+class FileSerializer(InputSerializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
     is_key = serializers.BooleanField(required=False, default=False)
     supervising_leader = serializers.IntegerField(required=False, allow_null=True)
     key_answer_days = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=365)
 
 
-class NotFileSerializer(serializers.Serializer):
+class NotFileSerializer(InputSerializer):
     reason = serializers.CharField(error_messages={"required": "不予立案须填写理由。", "blank": "不予立案须填写理由。"})
     convert = serializers.BooleanField(required=False, default=False)
 
 
-class AssignSerializer(serializers.Serializer):
+class AssignSerializer(InputSerializer):
     lead_unit = serializers.IntegerField(required=False, allow_null=True)
     co_units = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
     separate_units = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
     answer_days = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=365)
 
 
-class ReviewClassSerializer(serializers.Serializer):
+class ReviewClassSerializer(InputSerializer):
     classes = serializers.DictField(child=serializers.ChoiceField(choices=list(ANSWER_CLASSES)), required=False,
                                     default=dict, help_text="{答复编号: A/B/C}")
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class EvaluateSerializer(serializers.Serializer):
-    result = serializers.ChoiceField(choices=[c for c in Evaluation.Result.choices if c[0] != "not_evaluated"])
+class EvaluateSerializer(InputSerializer):
+    result = serializers.ChoiceField(choices=Evaluation.INPUT_CHOICES)
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class SupervisionSerializer(serializers.ModelSerializer):
+class SupervisionSerializer(ModelSerializer):
     class Meta:
         model = SupervisionRecord
         fields = ["id", "proposal", "leader", "on", "method", "content"]
         read_only_fields = ["id", "proposal", "leader"]
+        extra_kwargs = {"method": {"required": True}, "on": {"required": False}}
 
 
-class OpenPublicSerializer(serializers.Serializer):
+class OpenPublicSerializer(InputSerializer):
     summary = serializers.CharField()
     closes_on = serializers.DateField(required=False, allow_null=True)
 
 
-class CountersignSerializer(serializers.ModelSerializer):
+class CountersignSerializer(ModelSerializer):
     unit_name = serializers.CharField(source="assignment.unit.name", read_only=True)
 
     class Meta:
@@ -111,11 +114,11 @@ class CountersignSerializer(serializers.ModelSerializer):
         fields = ["id", "assignment", "unit_name", "status", "opinion", "due_at", "confirmed_at"]
 
 
-class CountersignInputSerializer(serializers.Serializer):
+class CountersignInputSerializer(InputSerializer):
     opinion = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class AnswerSerializer(serializers.ModelSerializer):
+class AnswerSerializer(ModelSerializer):
     unit_name = serializers.CharField(source="assignment.unit.name", read_only=True)
     role = serializers.CharField(source="assignment.role", read_only=True)
     final_class = serializers.CharField(read_only=True)
@@ -138,7 +141,7 @@ class AnswerSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(url) if request else url
 
 
-class AnswerInputSerializer(serializers.Serializer):
+class AnswerInputSerializer(InputSerializer):
     assignment = serializers.IntegerField()
     answer_class = serializers.ChoiceField(choices=list(ANSWER_CLASSES))
     content = serializers.CharField()
@@ -146,7 +149,7 @@ class AnswerInputSerializer(serializers.Serializer):
     submit = serializers.BooleanField(required=False, default=False)
 
 
-class EvaluationSerializer(serializers.ModelSerializer):
+class EvaluationSerializer(ModelSerializer):
     result_label = serializers.CharField(source="get_result_display", read_only=True)
 
     class Meta:
@@ -158,7 +161,7 @@ class EvaluationInputSerializer(EvaluateSerializer):
     proposal = serializers.IntegerField()
 
 
-class PublicOpeningSerializer(serializers.ModelSerializer):
+class PublicOpeningSerializer(ModelSerializer):
     number_label = serializers.CharField(source="proposal.number_label", read_only=True)
     title = serializers.CharField(source="proposal.title", read_only=True)
     category = serializers.CharField(source="proposal.get_category_display", read_only=True)
@@ -169,7 +172,7 @@ class PublicOpeningSerializer(serializers.ModelSerializer):
         fields = ["id", "number_label", "title", "category", "summary", "opened_on", "closes_on", "comments"]
 
 
-class PublicCommentSerializer(serializers.ModelSerializer):
+class PublicCommentSerializer(ModelSerializer):
     """No personal data: the commenter's name and phone are never returned."""
 
     author = serializers.CharField(source="public_author", read_only=True)
@@ -180,7 +183,7 @@ class PublicCommentSerializer(serializers.ModelSerializer):
         fields = ["id", "opening", "author", "body", "status", "reply", "reply_unit_name", "replied_at", "created_at"]
 
 
-class PublicCommentInputSerializer(serializers.Serializer):
+class PublicCommentInputSerializer(InputSerializer):
     opening = serializers.IntegerField()
     body = serializers.CharField(max_length=2000)
     nickname = serializers.CharField(required=False, allow_blank=True, default="", max_length=30)
@@ -189,10 +192,10 @@ class PublicCommentInputSerializer(serializers.Serializer):
     website = serializers.CharField(required=False, allow_blank=True, default="", help_text="留空（防机器人）")
 
 
-class ModerateSerializer(serializers.Serializer):
+class ModerateSerializer(InputSerializer):
     approve = serializers.BooleanField()
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
 
 
-class ReplySerializer(serializers.Serializer):
+class ReplySerializer(InputSerializer):
     reply = serializers.CharField()

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, Q
-from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, permissions, status, viewsets
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api import ScopedQuerysetMixin
-from core.errors import DomainError
+from core.api import IdLookupMixin, ScopedQuerysetMixin
+from core.errors import DomainError, Forbidden
 from core.scoping import get_visible_or_404, user_scope
 from members.models import HandlingUnit, Member
 
@@ -101,7 +101,7 @@ class ProposalViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retriev
         scope = user_scope(request.user)
         c = p.cosigners.filter(member_id=scope.member_id or 0).first()
         if c is None:
-            raise DomainError("您不是该提案的附议委员。", code="guard_failed")
+            raise Forbidden("您不是该提案的附议委员。")
         services.proposal_cosign_respond(cosigner=c, accept=d["accept"], by=request.user)
         return self._done(p)
 
@@ -142,7 +142,7 @@ class ProposalViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retriev
         cs = (Countersign.objects.select_related("assignment", "answer__proposal")
               .filter(answer__proposal=p, answer__round=p.round, assignment__unit_id=scope.unit_id or 0).first())
         if cs is None:
-            raise DomainError("贵单位不是该提案的会办单位。", code="guard_failed")
+            raise Forbidden("贵单位不是该提案的会办单位。")
         services.countersign_confirm(countersign=cs, by=request.user, opinion=d["opinion"])
         return self._done(p)
 
@@ -167,6 +167,7 @@ class ProposalViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retriev
         return self._done(services.proposal_evaluate(proposal=self.get_object(), by=request.user,
                                                      result=d["result"], comment=d["comment"]))
 
+    @extend_schema(responses={201: s.SupervisionSerializer})
     @action(detail=True, methods=["post"])
     def supervise(self, request, pk=None):
         p = self.get_object()
@@ -175,6 +176,9 @@ class ProposalViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retriev
                                             on=d.get("on"))
         return Response(s.SupervisionSerializer(r).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(responses={201: inline_serializer("PublicOpeningCreated", {
+        "id": serializers.IntegerField(), "summary": serializers.CharField(),
+        "closes_on": serializers.DateField(allow_null=True)})})
     @action(detail=True, methods=["post"], url_path="open-public")
     def open_public(self, request, pk=None):
         d = self._input(request)
@@ -183,7 +187,7 @@ class ProposalViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retriev
         return Response({"id": o.pk, "summary": o.summary, "closes_on": o.closes_on}, status=status.HTTP_201_CREATED)
 
 
-class AnswerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+class AnswerViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                     viewsets.GenericViewSet):
     """答复: units draft and submit; the office and units read all; the member reads released ones."""
 
@@ -239,7 +243,7 @@ class EvaluationViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets
         return Response(s.EvaluationSerializer(ev).data, status=status.HTTP_201_CREATED)
 
 
-class PublicOpeningViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class PublicOpeningViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """政协提案我参与: proposals open to public comment (no login)."""
 
     permission_classes = [permissions.AllowAny]
@@ -250,12 +254,13 @@ class PublicOpeningViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
                 .annotate(n_comments=Count("comments", filter=Q(comments__status="approved"))).order_by("-opened_on", "-pk"))
 
 
-class PublicCommentViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+class PublicCommentViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     """Public comments: anyone lists approved ones and POSTs a new one (held for moderation); the
     office moderates; units reply."""
 
     serializer_class = s.PublicCommentSerializer
     filterset_fields = ["opening", "status"]
+    rate_limited_actions = ("create",)
 
     def get_permissions(self):
         if self.action in ("list", "create"):
@@ -270,9 +275,11 @@ class PublicCommentViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, views
         return {"create": s.PublicCommentInputSerializer, "moderate": s.ModerateSerializer,
                 "reply": s.ReplySerializer}.get(self.action, s.PublicCommentSerializer)
 
-    @extend_schema(request=s.PublicCommentInputSerializer, responses=s.PublicCommentSerializer)
+    @extend_schema(request=s.PublicCommentInputSerializer, responses={
+        201: s.PublicCommentSerializer, 200: OpenApiResponse(s.PublicCommentSerializer, description="同一幂等键的重复提交"),
+        202: OpenApiResponse(description="已提交，待审核")})
     def create(self, request, *args, **kwargs):
-        from ..views import rate_limited
+        from ..views import rate_check
 
         ser = self.get_serializer(data=request.data)
         ser.is_valid(raise_exception=True)
@@ -282,9 +289,7 @@ class PublicCommentViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, views
             return Response({"opening": ["该提案未公开征求意见。"]}, status=status.HTTP_400_BAD_REQUEST)
         if d["website"]:
             return Response({"status": "pending", "detail": "已提交，审核通过后公开显示。"}, status=status.HTTP_202_ACCEPTED)
-        if rate_limited(request):
-            return Response({"detail": "提交过于频繁，请稍后再试。", "code": "rate_limited"},
-                            status=status.HTTP_429_TOO_MANY_REQUESTS)
+        rate_check(request)  # core.ratelimit.RateLimited: core.api answers 429 with its message
         comment, created = services.public_comment_submit(
             opening=opening, body=d["body"], nickname=d["nickname"], phone=d["phone"],
             idempotency_key=d["idempotency_key"])

@@ -1,15 +1,17 @@
 import django_filters
 
+from core.api import FilterSet
+
 from ..models import ReceptionDay, Visit, Workstation
 
 
-class WorkstationFilter(django_filters.FilterSet):
+class WorkstationFilter(FilterSet):
     class Meta:
         model = Workstation
         fields = ["kind", "township", "sector", "is_active", "committee"]
 
 
-class ReceptionDayFilter(django_filters.FilterSet):
+class ReceptionDayFilter(FilterSet):
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte")
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte")
 
@@ -18,7 +20,7 @@ class ReceptionDayFilter(django_filters.FilterSet):
         fields = ["workstation", "status", "date_from", "date_to"]
 
 
-class VisitFilter(django_filters.FilterSet):
+class VisitFilter(FilterSet):
     date_from = django_filters.DateFilter(field_name="received_on", lookup_expr="gte")
     date_to = django_filters.DateFilter(field_name="received_on", lookup_expr="lte")
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from core.api import InputSerializer, ModelSerializer
+
 from ..models import ReceptionDay, Visit, Workstation, WorkstationMembership
 
 
-class MembershipSerializer(serializers.ModelSerializer):
+class MembershipSerializer(ModelSerializer):
     member_name = serializers.CharField(source="member.name", read_only=True)
     role_display = serializers.CharField(source="get_role_display", read_only=True)
 
@@ -16,7 +18,7 @@ class MembershipSerializer(serializers.ModelSerializer):
         fields = ["member", "member_name", "role", "role_display", "started_on"]
 
 
-class WorkstationSerializer(serializers.ModelSerializer):
+class WorkstationSerializer(ModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     township_name = serializers.CharField(source="township.name", default=None, read_only=True)
     sector_name = serializers.CharField(source="sector.name", default=None, read_only=True)
@@ -34,7 +36,7 @@ class WorkstationSerializer(serializers.ModelSerializer):
                   "member_count", "held_this_month", "standards_done", "members"]
 
 
-class ReceptionDaySerializer(serializers.ModelSerializer):
+class ReceptionDaySerializer(ModelSerializer):
     workstation_name = serializers.CharField(source="workstation.name", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     duty_member_names = serializers.SerializerMethodField()
@@ -49,7 +51,7 @@ class ReceptionDaySerializer(serializers.ModelSerializer):
         return [m.name for m in obj.duty_members.all()]
 
 
-class VisitSerializer(serializers.ModelSerializer):
+class VisitSerializer(ModelSerializer):
     """Phones are masked: the API never returns a resident's number in full."""
 
     phone = serializers.CharField(source="masked_phone", read_only=True)
@@ -65,7 +67,7 @@ class VisitSerializer(serializers.ModelSerializer):
                   "handling_unit", "handling_unit_name", "tracking_code", "created_at"]
 
 
-class PublicIntakeSerializer(serializers.Serializer):
+class PublicIntakeSerializer(InputSerializer):
     workstation_code = serializers.CharField(max_length=12)
     issue = serializers.CharField(max_length=2000, min_length=5,
                                   error_messages={"min_length": "请把问题写得具体一些（至少5个字）。",
@@ -98,7 +100,7 @@ class PublicIntakeSerializer(serializers.Serializer):
         return ws
 
 
-class PublicVisitSerializer(serializers.Serializer):
+class PublicVisitSerializer(InputSerializer):
     tracking_code = serializers.CharField()
     tracking_url = serializers.CharField()
     workstation = serializers.CharField()
@@ -107,7 +109,7 @@ class PublicVisitSerializer(serializers.Serializer):
     steps = serializers.ListField(child=serializers.DictField())
 
 
-class VisitorInputSerializer(serializers.Serializer):
+class VisitorInputSerializer(InputSerializer):
     issue = serializers.CharField(max_length=2000)
     category = serializers.ChoiceField(choices=Visit.Category.choices, default=Visit.Category.OTHER)
     outcome = serializers.ChoiceField(choices=Visit.Outcome.choices, default=Visit.Outcome.ANSWERED)
@@ -124,7 +126,7 @@ class VisitorInputSerializer(serializers.Serializer):
         return value
 
 
-class ReceptionLogSerializer(serializers.Serializer):
+class ReceptionLogSerializer(InputSerializer):
     """Input of ``POST /workstations/<id>/log-reception/``: the same as the phone form."""
 
     day = serializers.IntegerField(required=False, allow_null=True, default=None,

@@ -165,8 +165,11 @@ class PublicTrackView(APIView):
 
     @extend_schema(responses={200: PublicVisitSerializer, 404: OpenApiResponse(description="没有找到这个查询码")})
     def get(self, request, code: str):
+        code = code.strip().upper()
+        # Tracking codes are short base32 strings: anything else (NUL bytes, long input) is not one.
+        valid = code.isascii() and code.isalnum() and len(code) <= Visit._meta.get_field("tracking_code").max_length
         visit = Visit.objects.select_related("workstation", "handling_unit").filter(
-            tracking_code=code.strip().upper()).first()
+            tracking_code=code).first() if valid else None
         if visit is None:
             return Response({"detail": "没有找到这个查询码。", "code": ErrorCode.NOT_FOUND}, status=404)
         return Response(_public_payload(visit, request))
