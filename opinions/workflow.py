@@ -168,18 +168,18 @@ TRANSITIONS = {
 
 # --- What entering a state sets ---------------------------------------------------------------------
 
-def _clear_due(report) -> None:
+def _clear_due(report: OpinionReport) -> None:
     report.due_at = None
     report.due_stage = ""
     report.due_explanation = ""
 
 
-def _set_due(report, code: str, stage: str, base) -> None:
+def _set_due(report: OpinionReport, code: str, stage: str, base) -> None:
     due = compute_due(code, base)
     report.due_at, report.due_stage, report.due_explanation = due.at, stage, due.explanation
 
 
-def _enter_registered(report, from_state, to, by, kw) -> None:
+def _enter_registered(report: OpinionReport, from_state, to, by, kw) -> None:
     now = kw.get("now") or timezone.now()
     if report.registration_seq is None:
         from members.models import Committee
@@ -198,7 +198,7 @@ def _enter_registered(report, from_state, to, by, kw) -> None:
     _clear_due(report)
 
 
-def _enter_forwarded_unit(report, from_state, to, by, kw) -> None:
+def _enter_forwarded_unit(report: OpinionReport, from_state, to, by, kw) -> None:
     forwarding = kw["forwarding"]
     report.forwarded_at = forwarding.forwarded_at
     report.adopted_at = report.adopted_at or forwarding.forwarded_at
@@ -207,7 +207,7 @@ def _enter_forwarded_unit(report, from_state, to, by, kw) -> None:
     report.due_explanation = forwarding.due_explanation
 
 
-def _enter_forwarded_up(report, from_state, to, by, kw) -> None:
+def _enter_forwarded_up(report: OpinionReport, from_state, to, by, kw) -> None:
     forwarding = kw["forwarding"]
     report.forwarded_at = forwarding.forwarded_at
     report.adopted_at = report.adopted_at or forwarding.forwarded_at
@@ -215,37 +215,37 @@ def _enter_forwarded_up(report, from_state, to, by, kw) -> None:
     _clear_due(report)
 
 
-def _enter_in_bulletin(report, from_state, to, by, kw) -> None:
+def _enter_in_bulletin(report: OpinionReport, from_state, to, by, kw) -> None:
     now = kw.get("now") or timezone.now()
     report.bulletin = kw["bulletin"]
     report.adopted_at = report.adopted_at or now
     _clear_due(report)
 
 
-def _enter_fed_back(report, from_state, to, by, kw) -> None:
+def _enter_fed_back(report: OpinionReport, from_state, to, by, kw) -> None:
     now = kw.get("now") or timezone.now()
     report.fed_back_at = now
     report.outcome = kw.get("outcome") or report.outcome
     _set_due(report, "opinion.carry_back", OpinionReport.DueStage.CARRY_BACK, now)
 
 
-def _enter_carried_back(report, from_state, to, by, kw) -> None:
+def _enter_carried_back(report: OpinionReport, from_state, to, by, kw) -> None:
     report.carried_back_at = kw.get("now") or timezone.now()
     _clear_due(report)
 
 
-def _enter_closed(report, from_state, to, by, kw) -> None:
+def _enter_closed(report: OpinionReport, from_state, to, by, kw) -> None:
     report.closed_at = kw.get("now") or timezone.now()
     report.outcome = kw["outcome"]
     _clear_due(report)
 
 
-def _enter_merged(report, from_state, to, by, kw) -> None:
+def _enter_merged(report: OpinionReport, from_state, to, by, kw) -> None:
     report.merged_into = kw["into"]
     _clear_due(report)
 
 
-def _enter_rejected(report, from_state, to, by, kw) -> None:
+def _enter_rejected(report: OpinionReport, from_state, to, by, kw) -> None:
     _clear_due(report)
 
 
