@@ -124,13 +124,9 @@ class ReceptionRuleForm(forms.Form):
 
 
 class PlanDayForm(forms.Form):
-    date = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
+    """Shape only: the service refuses a date in the past (for the API and admin too)."""
 
-    def clean_date(self):
-        d = self.cleaned_data["date"]
-        if d < timezone.localdate():
-            raise forms.ValidationError("计划日期不能早于今天。")
-        return d
+    date = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class VisitHandleForm(forms.Form):

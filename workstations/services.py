@@ -177,6 +177,8 @@ def reception_rule_generate(*, workstation: Workstation, months: int = 3, days_o
 @transaction.atomic
 def reception_day_plan(*, workstation: Workstation, date: dt.date, by=None) -> ReceptionDay:
     rules.require_plan_calendar(by, workstation)
+    if date < timezone.localdate():
+        raise DomainError("计划日期不能早于今天。", field="date")
     if ReceptionDay.objects.filter(workstation=workstation, date=date).exclude(status=ReceptionDay.Status.CANCELLED).exists():
         raise DomainError(f"{date:%Y年%m月%d日}已安排接待日。", field="date")
     day = ReceptionDay(workstation=workstation, date=date)

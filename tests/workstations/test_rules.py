@@ -125,3 +125,15 @@ def test_only_committee_staff_set_up_a_workstation(team):
     with pytest.raises(Forbidden, match="设立委员工作室"):
         services.workstation_create(committee=team.ws.committee, name="越权设立的工作室",
                                     township=TownshipFactory(committee=team.ws.committee), by=team.convenor_user)
+
+
+def test_a_day_in_the_past_is_refused_by_the_service_and_the_page(client, team):
+    from core.errors import DomainError
+
+    past = timezone.localdate() - dt.timedelta(days=1)
+    with pytest.raises(DomainError, match="计划日期不能早于今天"):
+        services.reception_day_plan(workstation=team.ws, date=past, by=team.convenor_user)
+    client.force_login(team.convenor_user)
+    r = client.post(reverse("workstations:calendar", args=[team.ws.pk]), {"action": "plan", "date": past.isoformat()})
+    assert r.status_code == 200 and "计划日期不能早于今天。" in r.content.decode()
+    assert not ReceptionDay.objects.filter(workstation=team.ws).exists()
