@@ -14,7 +14,6 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -25,7 +24,6 @@ from core.scoping import Role
 from core.sweeps import sweep
 
 from .models import Countersign, Proposal, UnitAssignment
-from .querysets import ANSWERING
 
 
 def _local_day(at: dt.datetime) -> dt.date:
@@ -92,13 +90,8 @@ def review_sweep(today: dt.date) -> int:
 def answer_sweep(today: dt.date) -> int:
     offsets = sorted(settings.PROPOSAL_ANSWER_REMINDER_DAYS_BEFORE, reverse=True)
     horizon = end_of_day(today + dt.timedelta(days=max(offsets or [0])))
-    items = list(
-        UnitAssignment.objects.filter(round=F("proposal__round"), proposal__status__in=ANSWERING,
-                                      role__in=[UnitAssignment.Role.LEAD, UnitAssignment.Role.SEPARATE],
-                                      due_at__lte=horizon)
-        .exclude(answer__status="submitted")
-        .select_related("proposal__session", "unit")
-    )
+    # Owed answers are the queryset's own "open" read (core.deadlines), the same as pages and dashboards.
+    items = list(UnitAssignment.objects.open().filter(due_at__lte=horizon).select_related("proposal__session", "unit"))
     if not items:
         return 0
     units = _unit_users(a.unit_id for a in items)
