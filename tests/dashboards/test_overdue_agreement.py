@@ -111,3 +111,37 @@ def test_items_due_soon_are_the_same_for_sweep_and_workbench(mixed):
         waiting = {names[pk] for pk in Outcome.objects.waiting_on_unit(env.unit).values_list("pk", flat=True)}
     assert soon == bench_soon == {"today", "tomorrow"}
     assert waiting == {"yesterday", "today", "tomorrow"}
+
+
+def test_opinion_reports_past_due_count_as_overdue_only_while_they_wait_on_someone():
+    """The dashboard's op.overdue used to count every report past due but closed/rejected/merged (a
+    report registered and waiting to be edited, put in a bulletin or carried back waits on no deadline); now the leaders'
+    list, the API filter, the sweep and the dashboard all count the same waiting reports."""
+    from opinions import sweeps as opinion_sweeps
+    from opinions.models import OpinionReport
+    from tests.factories.opinions import make_world, report_at
+
+    with time_machine.travel(NOON, tick=False):
+        w = make_world(prefix="odo")
+        reports = {status: report_at(w, status, title=f"逾期核对{status}")
+                   for status in ("received", "forwarded_unit", "registered", "in_bulletin", "carried_back")}
+        OpinionReport.objects.filter(pk__in=[r.pk for r in reports.values()]).update(
+            due_at=end_of_day(NOON.date() - dt.timedelta(days=2)))
+    names = {r.pk: status for status, r in reports.items()}
+    with time_machine.travel(NOON + dt.timedelta(hours=1), tick=False):
+        got = {"queryset": {names[pk] for pk in OpinionReport.objects.overdue().values_list("pk", flat=True)},
+               "model": {names[r.pk] for r in OpinionReport.objects.filter(pk__in=names) if r.is_overdue}}
+        browser = Client()
+        browser.force_login(w.leader)
+        html = browser.get(reverse("opinions:overdue")).content.decode()
+        got["page"] = {status for status in reports if f"逾期核对{status}" in html}
+        api = APIClient()
+        api.force_authenticate(w.leader)
+        got["api"] = {names[r["id"]] for r in api.get("/api/v1/opinion-reports/", {"overdue": "true"}).json()["results"]}
+        opinion_sweeps.opinion_deadlines()
+        got["sweep"] = {names[pk] for pk in Notification.objects.filter(stage__contains="overdue")
+                        .values_list("object_id", flat=True)}
+        drill = drill_queryset(user=w.leader, metric=M.get("op.overdue"), committee_ids=[w.committee.pk],
+                               start=None, end=None, dims={}, key=None)
+        got["dashboard"] = {names[pk] for pk in drill.values_list("pk", flat=True)}
+    assert got == dict.fromkeys(got, {"received", "forwarded_unit"})
