@@ -43,15 +43,22 @@ class Workflow:
         choices = dict(self.model._meta.get_field(self.field).choices or [])
         return str(choices.get(state, state))
 
+    def check_move(self, obj, to: str, *, from_states=None) -> None:
+        """Refuse a move the table does not allow from ``obj``'s state (or, with ``from_states``, a
+        move not coming from one of them), with the engine's one message. For services that write
+        the records around a move before making it."""
+        current = getattr(obj, self.field)
+        if to not in self.transitions.get(current, {}) or (from_states is not None and current not in from_states):
+            raise DomainError(
+                f"不允许从“{self.label(current)}”变更为“{self.label(to)}”。", code="invalid_transition"
+            )
+
     def transition(self, obj, to: str, *, by=None, note: str = "", data: dict | None = None, **kwargs):
         with transaction.atomic():
             locked = type(obj).objects.select_for_update().get(pk=obj.pk)
             current = getattr(locked, self.field)
-            options = self.transitions.get(current, {})
-            if to not in options:
-                raise DomainError(
-                    f"不允许从“{self.label(current)}”变更为“{self.label(to)}”。", code="invalid_transition"
-                )
+            self.check_move(locked, to)
+            options = self.transitions[current]
             refusal = options[to](locked, by=by, **kwargs)
             if refusal:
                 raise DomainError(refusal, code="guard_failed")

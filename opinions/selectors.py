@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 
+from core.recipients import committee_user_ids, unit_user_ids
 from core.scoping import user_scope
 from core.timeline import timeline_for
 
@@ -82,30 +83,7 @@ def bulletin_list(*, user) -> QuerySet[Bulletin]:
 
 
 # --- Notification recipients (the one place that says who is told about a report) -------------------
-
-def committee_user_ids(committee_ids, role: str) -> dict[int, list[int]]:
-    """{committee_id: [active user ids with ``role``]} for the given committees, in one query."""
-    from django.contrib.auth import get_user_model
-
-    rows = get_user_model().objects.filter(
-        is_active=True, groups__name=role, portal_profile__committee_id__in=set(committee_ids),
-    ).values_list("portal_profile__committee_id", "pk")
-    out: dict[int, list[int]] = {}
-    for cid, uid in rows:
-        out.setdefault(cid, []).append(uid)
-    return out
-
-
-def unit_user_ids(unit_ids) -> dict[int, list[int]]:
-    """{unit_id: [active user ids of that handling unit]}, in one query."""
-    from django.contrib.auth import get_user_model
-
-    out: dict[int, list[int]] = {}
-    for unit_id, uid in get_user_model().objects.filter(
-            is_active=True, portal_profile__handling_unit_id__in=set(unit_ids)).values_list(
-            "portal_profile__handling_unit_id", "pk"):
-        out.setdefault(unit_id, []).append(uid)
-    return out
+# Built on core.recipients (who holds a role in a committee or a unit), shared by every app.
 
 
 def report_recipients(report: OpinionReport, *, office: bool = False, members: bool = False,
@@ -116,9 +94,9 @@ def report_recipients(report: OpinionReport, *, office: bool = False, members: b
 
     ids: list[int] = []
     if office:
-        ids += committee_user_ids([report.committee_id], Role.STAFF).get(report.committee_id, [])
+        ids += sorted(committee_user_ids([report.committee_id], Role.STAFF).get(report.committee_id, ()))
     if members:
         ids += [u for u in report.members.values_list("user_id", flat=True) if u]
     if unit_id:
-        ids += unit_user_ids([unit_id]).get(unit_id, [])
+        ids += sorted(unit_user_ids([unit_id]).get(unit_id, ()))
     return list(dict.fromkeys(ids))

@@ -23,7 +23,7 @@ from . import rules, selectors
 from .models import (
     Bulletin, CarryBack, Forwarding, LeaderInstruction, OpinionReport, Outcome, UnitFeedback,
 )
-from .workflow import report_workflow, require_from
+from .workflow import report_workflow
 
 S = OpinionReport.Status
 
@@ -176,7 +176,7 @@ def opinion_report_register(*, report: OpinionReport, by, category: str = "", ti
     rules.require_manager(by, locked, "分类登记")
     if category and category not in dict(OpinionReport._meta.get_field("category").choices):
         raise DomainError("信息类别不正确。", field="category")
-    require_from(locked, {S.RECEIVED}, S.REGISTERED)
+    report_workflow.check_move(locked, S.REGISTERED, from_states={S.RECEIVED})
     if title.strip():
         locked.title = title.strip()[:200]
         locked.save(update_fields=["title"])
@@ -249,7 +249,7 @@ def opinion_report_return(*, report: OpinionReport, by, note: str) -> OpinionRep
     """The unit sends it back (不属于本单位职责); the office routes it again."""
     locked = _locked(report)
     rules.require_unit_or_manager(by, locked, "退回")
-    require_from(locked, {S.FORWARDED_UNIT}, S.REGISTERED)
+    report_workflow.check_move(locked, S.REGISTERED, from_states={S.FORWARDED_UNIT})
     report_workflow.transition(report, S.REGISTERED, by=by, note=note, reason=note)
     Forwarding.objects.filter(report=locked, is_active=True).update(is_active=False)
     notify(recipients(report, office=True), stage="opinion.returned", title=f"承办单位退回：{report.title}",

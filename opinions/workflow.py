@@ -249,16 +249,6 @@ def _enter_rejected(report: OpinionReport, from_state, to, by, kw) -> None:
     _clear_due(report)
 
 
-def require_from(report, states, to: str) -> None:
-    """For services whose target state is reachable by another step too (e.g. a unit's return also
-    enters "registered"): refuse with the workflow's own message unless coming from ``states``."""
-    from core.errors import DomainError
-
-    if report.status not in states:
-        raise DomainError(f"不允许从“{STATUS_LABELS.get(report.status, report.status)}”变更为“{STATUS_LABELS[to]}”。",
-                          code="invalid_transition")
-
-
 report_workflow = Workflow(
     model=OpinionReport,
     transitions=TRANSITIONS,

@@ -120,3 +120,19 @@ def unit_comments(*, user) -> QuerySet[PublicComment]:
     return (PublicComment.objects.visible_to(user).approved()
             .filter(opening__proposal__assignments__unit_id=s.unit_id or 0).distinct()
             .select_related("opening__proposal__session").order_by("replied_at", "-created_at"))
+
+
+# --- Notification recipients (who is told about a proposal), built on core.recipients -------------
+
+def office_user_ids(committee_id: int) -> list[int]:
+    """The office staff of the proposal's committee."""
+    from core.recipients import committee_user_ids
+
+    return sorted(committee_user_ids([committee_id]).get(committee_id, set()))
+
+
+def unit_user_ids(unit_ids) -> dict[int, list[int]]:
+    """{unit id: its active logins}."""
+    from core.recipients import unit_user_ids as by_unit
+
+    return {u: sorted(ids) for u, ids in by_unit(unit_ids).items()}

@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -27,12 +26,12 @@ from core.scoping import Role, user_scope
 from core.timeline import timeline_record
 from core.utils import is_valid_phone
 
-from . import rules
+from . import rules, selectors
 from .models import (
     ANSWER_CLASSES, Answer, Countersign, Evaluation, Proposal, ProposalCosigner, ProposalCounter,
     PublicComment, PublicOpening, Review, SupervisionRecord, UnitAssignment,
 )
-from .workflow import TRANSITIONS, proposal_workflow, transition
+from .workflow import proposal_workflow, transition
 
 S = Proposal.Status
 
@@ -47,39 +46,13 @@ def _lock(proposal: Proposal) -> Proposal:
     return Proposal.objects.select_for_update(of=("self",)).select_related("session", "member").get(pk=proposal.pk)
 
 
-def _ensure_allowed(p: Proposal, to: str) -> None:
-    """The same refusal the workflow gives, before a service writes the records around a move."""
-    if to not in TRANSITIONS.get(p.status, {}):
-        raise DomainError(
-            f"不允许从“{proposal_workflow.label(p.status)}”变更为“{proposal_workflow.label(to)}”。",
-            code="invalid_transition",
-        )
-
-
 def _event(p: Proposal, code: str, label_key: str, *, by=None, note: str = "", data=None) -> None:
     """A timeline entry that is not a status change (a co-signer confirmed, an answer came in…)."""
     timeline_record(p, f"proposals.{code}", by=by, to_state=label_key, note=note, data=data)
 
 
-def _users_with_role(role: str, committee_ids: Iterable[int]) -> list[int]:
-    User = get_user_model()
-    return list(User.objects.filter(groups__name=role, is_active=True,
-                                    portal_profile__committee_id__in=list(committee_ids))
-                .values_list("pk", flat=True).distinct())
-
-
-def office_user_ids(committee_id: int) -> list[int]:
-    return _users_with_role(Role.STAFF, [committee_id])
-
-
-def unit_user_ids(unit_ids: Iterable[int]) -> dict[int, list[int]]:
-    from members.models import Profile
-
-    out: dict[int, list[int]] = {}
-    for uid, unit_id in Profile.objects.filter(handling_unit_id__in=list(unit_ids), user__is_active=True) \
-            .values_list("user_id", "handling_unit_id"):
-        out.setdefault(unit_id, []).append(uid)
-    return out
+office_user_ids = selectors.office_user_ids  # recipients live in selectors (sweeps import them here)
+unit_user_ids = selectors.unit_user_ids
 
 
 def current_session(committee):
@@ -302,7 +275,7 @@ def proposal_file(*, proposal: Proposal, by, is_key: bool = False, leader=None,
     """立案: numbers the proposal within its plenary session (see ``proposal_next_number``)."""
     rules.require_office(by, proposal)
     p = _lock(proposal)
-    _ensure_allowed(p, S.FILED)
+    proposal_workflow.check_move(p, S.FILED)
     Review.objects.update_or_create(proposal=p, defaults={"decision": Review.Decision.FILED, "reason": note,
                                                           "updated_by": by})
     p = transition(p, S.FILED, by=by, note=note)
@@ -345,7 +318,7 @@ def proposal_mark_key(*, proposal: Proposal, leader, answer_days: int | None = N
 def proposal_not_file(*, proposal: Proposal, reason: str, by, convert: bool = False) -> Proposal:
     rules.require_office(by, proposal)
     p = _lock(proposal)
-    _ensure_allowed(p, S.NOT_FILED)
+    proposal_workflow.check_move(p, S.NOT_FILED)
     if not (reason or "").strip():
         raise DomainError("不予立案须填写理由。", field="reason")
     Review.objects.update_or_create(proposal=p, defaults={"decision": Review.Decision.NOT_FILED,
@@ -364,7 +337,7 @@ def proposal_convert_to_opinion(*, proposal: Proposal, by) -> Proposal:
     """A not-filed proposal becomes a public-opinion report (社情民意信息), linked both ways."""
     rules.require_office(by, proposal)
     p = _lock(proposal)
-    _ensure_allowed(p, S.CONVERTED)
+    proposal_workflow.check_move(p, S.CONVERTED)
     try:
         from opinions import services as opinion_services
     except ImportError as exc:  # the opinions app is optional for this step
@@ -393,7 +366,7 @@ def proposal_assign(*, proposal: Proposal, by, lead_unit=None, co_units: Iterabl
     """交办 to a lead unit (主办) with co-units (会办), or to separate units (分办) each answering its part."""
     rules.require_office(by, proposal)
     p = _lock(proposal)
-    _ensure_allowed(p, S.ASSIGNED)
+    proposal_workflow.check_move(p, S.ASSIGNED)
     co_units, separate_units = list(co_units), list(separate_units)
     if lead_unit is None and not separate_units:
         raise DomainError("请选择主办单位（或分办单位）。", field="lead_unit")
@@ -525,7 +498,7 @@ def answer_review_class(*, proposal: Proposal, by, classes: dict[int, str] | Non
     """The office confirms or corrects each answer's A/B/C class before release."""
     rules.require_office(by, proposal)
     p = _lock(proposal)
-    _ensure_allowed(p, S.CLASS_REVIEWED)
+    proposal_workflow.check_move(p, S.CLASS_REVIEWED)
     classes = classes or {}
     changes = []
     now = timezone.now()
@@ -560,7 +533,7 @@ def proposal_release(*, proposal: Proposal, by) -> Proposal:
 def proposal_evaluate(*, proposal: Proposal, by, result: str, comment: str = "") -> Proposal:
     rules.require(rules.can_evaluate(by, proposal), "只有领衔委员可以评价答复。")
     p = _lock(proposal)
-    _ensure_allowed(p, S.EVALUATED)
+    proposal_workflow.check_move(p, S.EVALUATED)
     choices = [Evaluation.Result.SATISFIED, Evaluation.Result.BASICALLY, Evaluation.Result.UNSATISFIED]
     if result not in choices:
         raise DomainError("请选择评价：满意、基本满意或不满意。", field="result")
@@ -598,7 +571,7 @@ def proposal_rehandle(*, proposal: Proposal, by, answer_days: int | None = None)
 def proposal_close_unevaluated(*, proposal: Proposal) -> Proposal:
     """The evaluation period ran out: recorded as not evaluated and closed (system action)."""
     p = _lock(proposal)
-    _ensure_allowed(p, S.CLOSED)
+    proposal_workflow.check_move(p, S.CLOSED)
     Evaluation.objects.get_or_create(proposal=p, round=p.round,
                                      defaults={"result": Evaluation.Result.NOT_EVALUATED})
     return transition(p, S.CLOSED, by=None, note="评价期限届满，委员未评价，记为逾期未评价")
