@@ -172,8 +172,9 @@ def report_detail(request, pk: int):
     is_manager = rules.is_manager(request.user, report)
     ctx.update({
         "is_manager": is_manager,
-        "is_leader": s.has(Role.LEADER) and report.committee_id in s.committee_ids,
-        "is_unit": bool(s.unit_id) and s.unit_id == report.unit_id,
+        # Which forms to show: the same rules the services apply.
+        "is_leader": s.has(Role.LEADER) and rules.is_leader(request.user, report),
+        "is_unit": bool(s.unit_id) and rules.is_assigned_unit(request.user, report),
         "is_member": bool(s.member_id) and any(m.pk == s.member_id for m in ctx["members"]),
         "allowed": allowed,
     })
