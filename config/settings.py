@@ -6,27 +6,68 @@ unset, PostgreSQL and Redis when they are set.
 """
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-ENV = os.environ
+# Lower-case on purpose: Django lists every upper-case name of this module as a setting (on the debug
+# page, for one), and the environment holds passwords.
+_env = os.environ
 
 
 def env_bool(name: str, default: bool = False) -> bool:
-    return ENV.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
+    return _env.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
 
 
-SECRET_KEY = ENV.get("DJANGO_SECRET_KEY", "dev-insecure-change-me-in-production")
-DEBUG = env_bool("DJANGO_DEBUG", True)
-ALLOWED_HOSTS = [h for h in ENV.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
-CSRF_TRUSTED_ORIGINS = [o for o in ENV.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in _env.get(name, default).split(",") if item.strip()]
+
+
+# Off unless asked for: ``python3 dev.py run`` sets DJANGO_DEBUG=1 for the local demo; production and
+# tests run with it off.
+DEBUG = env_bool("DJANGO_DEBUG", False)
+SECRET_KEY = _env.get("DJANGO_SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY is not set. Set it to a long random string (for example the output of "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`), or set DJANGO_DEBUG=1 for "
+            "local development."
+        )
+    SECRET_KEY = "dev-only-insecure-key-debug-mode-never-in-production"
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 # Public pages link to themselves from QR codes; set this to the address residents reach.
-PUBLIC_BASE_URL = ENV.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+PUBLIC_BASE_URL = _env.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated); without
+# them the header is ignored and the client is the connection's peer (core.clientid).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+
+# --- Transport security (production defaults; each switchable by environment) ---------------------
+# DJANGO_HTTPS says the portal is served over HTTPS (default: whenever DEBUG is off).
+HTTPS = env_bool("DJANGO_HTTPS", not DEBUG)
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", HTTPS)
+SESSION_COOKIE_SECURE = env_bool("DJANGO_SESSION_COOKIE_SECURE", HTTPS)
+CSRF_COOKIE_SECURE = env_bool("DJANGO_CSRF_COOKIE_SECURE", HTTPS)
+SECURE_HSTS_SECONDS = int(_env.get("DJANGO_SECURE_HSTS_SECONDS", str(31536000 if HTTPS else 0)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", HTTPS)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = _env.get("DJANGO_SECURE_REFERRER_POLICY", "same-origin")
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+if TRUSTED_PROXIES:
+    # Behind a TLS-terminating proxy that we trust to set this header.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The debug page and error reports hide connection strings (they carry passwords), not only the
+# names Django hides by default.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "core.debug.SafeExceptionReporterFilter"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -87,32 +128,40 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------------------------------
-DATABASE_URL = ENV.get("DATABASE_URL", "")
+_database_url = _env.get("DATABASE_URL", "")
 DATABASES = {
     "default": dj_database_url.parse(
-        DATABASE_URL or f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}",
-        conn_max_age=int(ENV.get("DB_CONN_MAX_AGE", "60")),
+        _database_url or f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}",
+        conn_max_age=int(_env.get("DB_CONN_MAX_AGE", "60")),
         # Survive a PostgreSQL restart: a dead persistent connection is replaced, not reused.
         conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+    # The embedded default must not fail a save because the sweep loop is writing: WAL lets readers
+    # and one writer work side by side, IMMEDIATE takes the write lock at BEGIN (so a transaction
+    # never has to upgrade a read lock, which SQLite answers with "database is locked" at once), and
+    # the busy timeout makes a second writer wait for the lock instead of failing.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": int(_env.get("SQLITE_BUSY_TIMEOUT", "30")),
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis, cache and Celery ----------------------------------------------------------------------
-REDIS_URL = ENV.get("REDIS_URL", "")
-if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+_redis_url = _env.get("REDIS_URL", "")
+if _redis_url:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_url}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "portal"}}
 
 # Without REDIS_URL tasks run eagerly in the calling process ("background is optional") and the
 # beat schedule is driven by ``manage.py runperiodic --loop``. CELERY_BROKER_URL overrides (tests
 # use the filesystem transport to run a real worker without Redis).
-CELERY_BROKER_URL = ENV.get("CELERY_BROKER_URL", REDIS_URL or "memory://")
-CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not (REDIS_URL or ENV.get("CELERY_BROKER_URL")))
+CELERY_BROKER_URL = _env.get("CELERY_BROKER_URL", _redis_url or "memory://")
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not (_redis_url or _env.get("CELERY_BROKER_URL")))
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
@@ -131,8 +180,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "max_retries": 0,
     "visibility_timeout": 3600,
 }
-if ENV.get("CELERY_FS_BROKER_DIR"):
-    _fs = Path(ENV["CELERY_FS_BROKER_DIR"])
+if _env.get("CELERY_FS_BROKER_DIR"):
+    _fs = Path(_env["CELERY_FS_BROKER_DIR"])
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_fs / "out"),
         "data_folder_out": str(_fs / "out"),
@@ -141,8 +190,8 @@ if ENV.get("CELERY_FS_BROKER_DIR"):
     }
 
 # Sweep intervals, in seconds; every beat entry expires after its interval (a late run is useless).
-SWEEP_INTERVAL = int(ENV.get("SWEEP_INTERVAL", "300"))
-OUTBOX_RELAY_INTERVAL = int(ENV.get("OUTBOX_RELAY_INTERVAL", "30"))
+SWEEP_INTERVAL = int(_env.get("SWEEP_INTERVAL", "300"))
+OUTBOX_RELAY_INTERVAL = int(_env.get("OUTBOX_RELAY_INTERVAL", "30"))
 CELERY_BEAT_SCHEDULE = {
     "relay-outbox": {
         "task": "core.relay_outbox",
@@ -184,22 +233,22 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
-MEDIA_ROOT = Path(ENV.get("MEDIA_ROOT", BASE_DIR / "media"))
+MEDIA_ROOT = Path(_env.get("MEDIA_ROOT", BASE_DIR / "media"))
 # Uploaded .xlsx (roster, working-day calendar) are refused before parsing when they would inflate
 # beyond these bounds (core.xlsx: zip bombs).
-IMPORT_XLSX_MAX_UNCOMPRESSED = int(ENV.get("IMPORT_XLSX_MAX_UNCOMPRESSED", str(50 * 1024 * 1024)))
-IMPORT_XLSX_MAX_ENTRIES = int(ENV.get("IMPORT_XLSX_MAX_ENTRIES", "1000"))
-IMPORT_XLSX_MAX_RATIO = int(ENV.get("IMPORT_XLSX_MAX_RATIO", "200"))
+IMPORT_XLSX_MAX_UNCOMPRESSED = int(_env.get("IMPORT_XLSX_MAX_UNCOMPRESSED", str(50 * 1024 * 1024)))
+IMPORT_XLSX_MAX_ENTRIES = int(_env.get("IMPORT_XLSX_MAX_ENTRIES", "1000"))
+IMPORT_XLSX_MAX_RATIO = int(_env.get("IMPORT_XLSX_MAX_RATIO", "200"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage" if not DEBUG
                     else "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-EMAIL_BACKEND = ENV.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_BACKEND = _env.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 # Used by the file-based backend, which the quick start picks so that reminders land in var/mail/.
-EMAIL_FILE_PATH = ENV.get("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
-DEFAULT_FROM_EMAIL = ENV.get("DEFAULT_FROM_EMAIL", "portal@cppcc.local")
+EMAIL_FILE_PATH = _env.get("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
+DEFAULT_FROM_EMAIL = _env.get("DEFAULT_FROM_EMAIL", "portal@cppcc.local")
 
 # --- REST API -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -235,6 +284,65 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One component name per choice set (the same field name means different things in different
+    # apps: "status", "category", "outcome"…), so clients get stable enum names and `check --deploy`
+    # has nothing to warn about.
+    "ENUM_NAME_OVERRIDES": {
+        "DeadlinePolicyDayKindEnum": "core.models.DeadlinePolicy.DayKind",
+        "CommitteeLevelEnum": "members.models.Committee.Level",
+        "TownshipKindEnum": "members.models.Township.Kind",
+        "CommunityKindEnum": "members.models.Community.Kind",
+        "HandlingUnitKindEnum": "members.models.HandlingUnit.Kind",
+        "MemberPartyEnum": "members.models.Member.Party",
+        "MemberGenderEnum": "members.models.Member.Gender",
+        "AssignmentBasisEnum": "members.models.Assignment.Basis",
+        "RosterImportStatusEnum": "members.models.RosterImport.Status",
+        "WorkstationKindEnum": "workstations.models.Workstation.Kind",
+        "WorkstationHostKindEnum": "workstations.models.Workstation.HostKind",
+        "WorkstationMembershipRoleEnum": "workstations.models.WorkstationMembership.Role",
+        "StandardItemCodeEnum": "workstations.models.StandardItem.Code",
+        "ReceptionDayStatusEnum": "workstations.models.ReceptionDay.Status",
+        "VisitSourceEnum": "workstations.models.Visit.Source",
+        "VisitCategoryEnum": "workstations.models.Visit.Category",
+        "VisitOutcomeEnum": "workstations.models.Visit.Outcome",
+        "OpinionReportSourceEnum": "opinions.models.OpinionReport.Source",
+        "OpinionReportDirectionEnum": "opinions.models.OpinionReport.Direction",
+        "OpinionReportStatusEnum": "opinions.models.OpinionReport.Status",
+        "OpinionReportDueStageEnum": "opinions.models.OpinionReport.DueStage",
+        "ForwardingKindEnum": "opinions.models.Forwarding.Kind",
+        "CarryBackMethodEnum": "opinions.models.CarryBack.Method",
+        "CarryBackSatisfactionEnum": "opinions.models.CarryBack.Satisfaction",
+        "CarryBackRatingEnum": "opinions.models.CarryBack.Rating",
+        "LeaderInstructionStatusEnum": "opinions.models.LeaderInstruction.Status",
+        "TopicSourceEnum": "consultations.models.Topic.Source",
+        "ModerationStatusEnum": "consultations.models.TopicComment.Status",
+        "ConsultationFormatEnum": "consultations.models.Consultation.Format",
+        "ConsultationLevelEnum": "consultations.models.Consultation.Level",
+        "ConsultationStepEnum": "consultations.models.Consultation.Step",
+        "ConsultationOrganiserEnum": "consultations.models.Consultation.Organiser",
+        "ParticipantKindEnum": "consultations.models.Participant.Kind",
+        "OutcomeStatusEnum": "consultations.models.Outcome.Status",
+        "OutcomeConvertedKindEnum": "consultations.models.Outcome.ConvertedKind",
+        "FollowUpVisitTriggerEnum": "consultations.models.FollowUpVisit.Trigger",
+        "ProposalStatusEnum": "proposals.models.Proposal.Status",
+        "ProposalProposerKindEnum": "proposals.models.Proposal.ProposerKind",
+        "ProposalCategoryEnum": "proposals.models.Proposal.Category",
+        "ProposalCosignerStatusEnum": "proposals.models.ProposalCosigner.Status",
+        "ReviewDecisionEnum": "proposals.models.Review.Decision",
+        "UnitAssignmentRoleEnum": "proposals.models.UnitAssignment.Role",
+        "AnswerStatusEnum": "proposals.models.Answer.Status",
+        "CountersignStatusEnum": "proposals.models.Countersign.Status",
+        "EvaluationResultEnum": "proposals.models.Evaluation.Result",
+        "SupervisionRecordMethodEnum": "proposals.models.SupervisionRecord.Method",
+        "RollupReportKindEnum": "dashboards.models.RollupReport.Kind",
+        "RollupReportStatusEnum": "dashboards.models.RollupReport.Status",
+        "OpinionCategoryEnum": "opinions.models.Category",
+        "OpinionOutcomeEnum": "opinions.models.Outcome",
+        "ProposalAnswerClassEnum": "proposals.models.ANSWER_CLASS_CHOICES",
+        # Input subsets used by action serializers (what a member or unit may choose).
+        "EvaluationResultInputEnum": "proposals.models.Evaluation.INPUT_CHOICES",
+        "OutcomeReportResultEnum": ["in_progress", "done", "cannot"],
+    },
 }
 
 # --- Business defaults (SPEC section 3): the office can override each as a DeadlinePolicy row ----
@@ -255,35 +363,39 @@ DEADLINE_DEFAULTS = {
     "proposal.class_review": (5, "working", "办公室审核答复分类"),
 }
 # Proposal reminders (SPEC section 3): days before a due date, and the escalation repeat interval.
-PROPOSAL_REVIEW_REMINDER_DAYS_BEFORE = int(ENV.get("PROPOSAL_REVIEW_REMINDER_DAYS_BEFORE", "3"))
-PROPOSAL_ANSWER_REMINDER_DAYS_BEFORE = [int(d) for d in ENV.get("PROPOSAL_ANSWER_REMINDER_DAYS_BEFORE", "30,7,0").split(",")]
-PROPOSAL_EVALUATION_REMINDER_DAYS_BEFORE = int(ENV.get("PROPOSAL_EVALUATION_REMINDER_DAYS_BEFORE", "7"))
-PROPOSAL_ESCALATION_REPEAT_DAYS = int(ENV.get("PROPOSAL_ESCALATION_REPEAT_DAYS", "7"))
-PROPOSAL_MAX_REHANDLING_ROUNDS = int(ENV.get("PROPOSAL_MAX_REHANDLING_ROUNDS", "1"))
-PROPOSAL_COMMENT_RATE = ENV.get("PROPOSAL_COMMENT_RATE", "5/10m")
-RECEPTION_REMINDER_DAYS_BEFORE = int(ENV.get("RECEPTION_REMINDER_DAYS_BEFORE", "3"))
-RECEPTION_DAYS_PER_MONTH_MIN = int(ENV.get("RECEPTION_DAYS_PER_MONTH_MIN", "1"))
-MEMBER_POINTS_THRESHOLD = int(ENV.get("MEMBER_POINTS_THRESHOLD", "60"))
+PROPOSAL_REVIEW_REMINDER_DAYS_BEFORE = int(_env.get("PROPOSAL_REVIEW_REMINDER_DAYS_BEFORE", "3"))
+PROPOSAL_ANSWER_REMINDER_DAYS_BEFORE = [int(d) for d in _env.get("PROPOSAL_ANSWER_REMINDER_DAYS_BEFORE", "30,7,0").split(",")]
+PROPOSAL_EVALUATION_REMINDER_DAYS_BEFORE = int(_env.get("PROPOSAL_EVALUATION_REMINDER_DAYS_BEFORE", "7"))
+PROPOSAL_ESCALATION_REPEAT_DAYS = int(_env.get("PROPOSAL_ESCALATION_REPEAT_DAYS", "7"))
+PROPOSAL_MAX_REHANDLING_ROUNDS = int(_env.get("PROPOSAL_MAX_REHANDLING_ROUNDS", "1"))
+PROPOSAL_COMMENT_RATE = _env.get("PROPOSAL_COMMENT_RATE", "5/10m")
+# Failed logins per client (page and API token) before that client must wait (core.auth).
+LOGIN_FAILURE_RATE = _env.get("LOGIN_FAILURE_RATE", "10/15m")
+# Tracking-code look-ups per client on the public /t/ page (guessing codes is not a pastime).
+TRACKING_LOOKUP_RATE = _env.get("TRACKING_LOOKUP_RATE", "30/10m")
+RECEPTION_REMINDER_DAYS_BEFORE = int(_env.get("RECEPTION_REMINDER_DAYS_BEFORE", "3"))
+RECEPTION_DAYS_PER_MONTH_MIN = int(_env.get("RECEPTION_DAYS_PER_MONTH_MIN", "1"))
+MEMBER_POINTS_THRESHOLD = int(_env.get("MEMBER_POINTS_THRESHOLD", "60"))
 # Dashboards: a handling unit is ranked in the fair table only with at least this many answers in the period.
-DASHBOARD_UNIT_MIN_VOLUME = int(ENV.get("DASHBOARD_UNIT_MIN_VOLUME", "5"))
+DASHBOARD_UNIT_MIN_VOLUME = int(_env.get("DASHBOARD_UNIT_MIN_VOLUME", "5"))
 # Opinion reports: how many days before a deadline the one reminder goes out (registration → office,
 # unit feedback → the unit, carrying back → the member).
 OPINION_REMINDER_DAYS_BEFORE = {"registration": 1, "feedback": 7, "carry_back": 2}
 # Notification channels (pluggable like Django's session backends): dotted paths.
-NOTIFICATION_CHANNELS = [c for c in ENV.get(
+NOTIFICATION_CHANNELS = [c for c in _env.get(
     "NOTIFICATION_CHANNELS", "core.notifications.channels.InAppChannel,core.notifications.channels.EmailChannel"
 ).split(",") if c]
 # Public intake flood limits (per client address).
-PUBLIC_INTAKE_RATE = ENV.get("PUBLIC_INTAKE_RATE", "10/10m")
+PUBLIC_INTAKE_RATE = _env.get("PUBLIC_INTAKE_RATE", "10/10m")
 # Consultations: days before a due date that the owner is reminded (SPEC section 3), and the flood
 # limit of public comments on online consultations (码上协商) per client address.
 CONSULTATION_REMINDER_DAYS = {"research": 7, "minutes": 3, "outcome": 7, "follow_up": 7}
-CONSULTATION_COMMENT_RATE = ENV.get("CONSULTATION_COMMENT_RATE", "5/10m")
+CONSULTATION_COMMENT_RATE = _env.get("CONSULTATION_COMMENT_RATE", "5/10m")
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": ENV.get("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": _env.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
