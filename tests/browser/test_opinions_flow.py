@@ -31,7 +31,8 @@ def test_resident_issue_travels_to_the_unit_and_back_to_the_tracking_page(browse
     HandlingUnitFactory(committee=committee, name="县交通运输局")
     make_user("op_unit", Role.UNIT, unit=unit)
     ws = Workstation.objects.create(committee=committee, name="龙泉街道委员工作室", kind="special")
-    membership_add(workstation=ws, member=member)
+    # The member convenes the workstation: handling its QR issues is the convenor's (workstations.rules).
+    membership_add(workstation=ws, member=member, role="convenor")
 
     # 1. A resident scans the QR code and leaves an issue (phone, no login).
     resident = phone_page
