@@ -61,8 +61,9 @@ def test_month_end_flags_workstations_under_the_minimum_and_notifies_each_conven
     settings.RECEPTION_DAYS_PER_MONTH_MIN = 1
     idle = make_team(prefix="idle")
     busy = make_team(prefix="busy", committee=idle.ws.committee)
-    day = services.reception_day_plan(workstation=busy.ws, date=dt.date(2026, 1, 15))
-    ReceptionDay.objects.filter(pk=day.pk).update(status=ReceptionDay.Status.HELD)
+    # A past day is logged as held (planning one in the past is refused).
+    services.reception_day_log_held(workstation=busy.ws, by=None, member_ids=[busy.convenor.pk],
+                                    date=dt.date(2026, 1, 15))
     assert sweeps.month_end_check(on=dt.date(2026, 1, 31)) == 1
     assert sweeps.month_end_check(on=dt.date(2026, 1, 31)) == 0
     assert sweeps.month_end_check(on=dt.date(2026, 2, 1)) == 0  # the catch-up run sends nothing twice
