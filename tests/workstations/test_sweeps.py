@@ -8,7 +8,7 @@ from core.models import Notification
 from core.sweeps import registered, run_sweeps
 from tests.factories.workstations import make_team
 from workstations import services, sweeps
-from workstations.models import ReceptionDay, WorkstationMonthFlag
+from workstations.models import WorkstationMonthFlag
 
 pytestmark = pytest.mark.django_db
 
