@@ -7,3 +7,4 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from . import converters  # noqa: F401  registers the <id:…> path converter before any URLconf loads
+        from . import lookups  # noqa: F401  integer __in with out-of-range values matches nothing (no 500)

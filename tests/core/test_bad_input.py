@@ -249,6 +249,24 @@ def test_ticked_id_lists_skip_values_that_are_not_ids(ids):
     assert p.status == "submitted"
 
 
+def test_integer_in_lookup_with_out_of_range_values_matches_nothing():
+    from members.models import Committee
+
+    c = CommitteeFactory()
+    assert list(Committee.objects.filter(pk__in=[10**30])) == []
+    assert list(Committee.objects.filter(pk__in=[c.pk, 10**30, -(10**30)])) == [c]
+    assert Committee.objects.exclude(pk__in=[10**30]).filter(pk=c.pk).exists()
+
+
+@pytest.mark.parametrize("url,field", [("/opinions/new/", "members"), ("/opinions/bulletins/new/", "reports")])
+def test_multiple_choice_fields_with_huge_ids_are_field_errors(opinions_world, url, field):
+    client = Client()
+    client.force_login(opinions_world.staff)
+    r = client.post(url, {"title": "标题", "content": "内容", field: ["9" * 30]})
+    assert r.status_code == 200
+    assert re.search(r"选择一个有效的选项[^<]*9{30}", r.content.decode())  # the field's own error
+
+
 # --- Page integers (core.params) ------------------------------------------------------------------
 
 def test_int_param_bounds():
