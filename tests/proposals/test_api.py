@@ -132,5 +132,5 @@ def test_public_comments_api_lists_approved_and_holds_new_ones(w):
 def test_countersign_api_refuses_a_unit_that_is_not_a_co_unit(w):
     p = f.answered(w)
     r = api(w.lead_user).post(f"/api/v1/proposals/{p.pk}/countersign/", {}, format="json")
-    assert r.status_code == 400 and "不是该提案的会办单位" in r.data["detail"]
+    assert r.status_code == 403 and "不是该提案的会办单位" in r.data["detail"]
     assert Countersign.objects.get().status == "pending"
