@@ -76,6 +76,11 @@ def can_evaluate(user, proposal: Proposal) -> bool:
     return is_proposer(user, proposal) or is_office_staff(user, proposal)
 
 
+def can_rehandle(user, proposal: Proposal) -> bool:
+    """重新办理 follows the lead member's (or the office's recorded) unsatisfied evaluation."""
+    return _system(user) or can_evaluate(user, proposal)
+
+
 def can_moderate_comment(user, comment: PublicComment) -> bool:
     """Staff of the proposal's committee moderate public comments; a leader (view-only) may not."""
     return is_office_staff(user, comment.opening.proposal)

@@ -555,6 +555,7 @@ def proposal_evaluate(*, proposal: Proposal, by, result: str, comment: str = "")
 @transaction.atomic
 def proposal_rehandle(*, proposal: Proposal, by, answer_days: int | None = None) -> Proposal:
     """重新办理: the same units answer again in a new round, with a new deadline."""
+    rules.require(rules.can_rehandle(by, proposal), "只有领衔委员或政协机关可以要求重新办理。")
     p = _lock(proposal)
     prev_round = p.round
     days = answer_days if answer_days is not None else (p.key_answer_days if p.is_key else None)

@@ -169,3 +169,10 @@ def test_member_cannot_file_a_proposal_page_or_api(client, w):
     assert client.post(reverse("proposals:file", args=[p.pk])).status_code == 403
     assert _api(w.member_user).post(f"/api/v1/proposals/{p.pk}/file/", {}, format="json").status_code == 403
     assert Proposal.objects.get(pk=p.pk).status == Proposal.Status.SUBMITTED
+
+
+def test_only_the_proposer_or_office_can_ask_for_rehandling(w):
+    p = f.released(w)
+    with pytest.raises(Forbidden, match="只有领衔委员或政协机关可以要求重新办理"):
+        services.proposal_rehandle(proposal=p, by=w.lead_user)
+    assert Proposal.objects.get(pk=p.pk).status == Proposal.Status.RELEASED
