@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -215,7 +216,7 @@ def consultation_action(request, pk: int, action: str):
 def member_consultations(request):
     s = user_scope(request.user)
     if not s.member_id:
-        raise Http404
+        raise PermissionDenied("仅限委员。")
     page = Paginator(selectors.member_consultation_list(user=request.user), 20).get_page(request.GET.get("page"))
     return render(request, "consultations/mine.html", {
         "page": page, "is_convenor": bool(convenor_workstation_ids(request.user))})
@@ -227,7 +228,7 @@ def member_consultations(request):
 def unit_outcomes(request):
     s = user_scope(request.user)
     if not s.unit_id:
-        raise Http404
+        raise PermissionDenied("仅限承办单位。")
     qs = selectors.outcome_list(user=request.user, filters={"status": request.GET.get("status", "")}).filter(
         handling_unit_id=s.unit_id)
     page = Paginator(qs, 30).get_page(request.GET.get("page"))

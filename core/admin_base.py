@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import models
 from django.http import Http404
 
@@ -182,6 +182,13 @@ class ScopedModelAdmin(ScopedPermissions, ScopedFields, admin.ModelAdmin):
         if "delete_selected" in actions and not request.user.is_superuser:
             del actions["delete_selected"]  # bulk deletes skip each object's services; one at a time
         return actions
+
+    def changelist_view(self, request, extra_context=None):
+        # An action the user is not offered is a refusal (403), not Django's "no action selected".
+        action = request.POST.get("action") if request.method == "POST" else None
+        if action and action not in self.get_actions(request):
+            raise PermissionDenied
+        return super().changelist_view(request, extra_context)
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)

@@ -177,6 +177,8 @@ def rollups(request):
 @require_POST
 def rollup_create(request):
     ids = _office_committees(request)
+    if not user_scope(request.user).can_manage:  # as the API: leaders read roll-ups, staff order them
+        raise PermissionDenied("只有机关工作人员可以生成报表。")
     form = RollupRequestForm(request.POST, committee_ids=ids)
     if not form.is_valid():
         reports = RollupReport.objects.filter(committee_id__in=ids).select_related("committee").order_by(

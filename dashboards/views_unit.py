@@ -4,7 +4,7 @@ opinions, proposals and consultations. Units only; everyone else gets 404 (as on
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
 from core.scoping import user_scope
@@ -17,7 +17,7 @@ from .workbench import unit_workbench
 def unit_home(request):
     s = user_scope(request.user)
     if not s.unit_id:
-        raise Http404
+        raise PermissionDenied("仅限承办单位。")
     ctx = unit_workbench(user=request.user)
     ctx["unit"] = HandlingUnit.objects.filter(pk=s.unit_id).only("pk", "name").first()
     return render(request, "dashboards/unit_home.html", ctx)

@@ -542,6 +542,10 @@ class RosterImportAdmin(ScopedModelAdmin):
         return HttpResponseRedirect(reverse("admin:members_rosterimport_change", args=[job.pk]))
 
     def template_view(self, request):
+        if not self.has_add_permission(request):  # staff's tool, as the import itself
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied
         s = user_scope(request.user)
         committee = Committee.objects.visible_to(request.user).filter(pk=request.GET.get("committee") or s.committee_id).first()
         return _xlsx_response(imports.roster_template(committee), "委员花名册导入模板.xlsx")

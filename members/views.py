@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -18,7 +18,7 @@ def my_points(request):
     """我的履职积分: this year's total (or ?year=), per rule, and every entry with its act."""
     s = user_scope(request.user)
     if not s.member_id:
-        raise Http404("当前账号未关联委员。")
+        raise PermissionDenied("当前账号未关联委员。")
     this_year = timezone.localdate().year
     year = request.GET.get("year", "")
     year = parse_id(year)  # "²".isdigit() is true but int("²") fails; out of range: this year

@@ -143,6 +143,7 @@ def report_from_visit(request, visit_pk: int):
 @login_required
 def report_carry_back(request, pk: int):
     report = selectors.report_get(user=request.user, pk=pk)
+    rules.require_carry_back(request.user, report)  # the form is not shown to those the service refuses
     form = CarryBackForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -199,9 +200,12 @@ def report_detail(request, pk: int):
     return render(request, "opinions/report_detail.html", ctx)
 
 
-def _action(request, pk: int, form_class, call, success: str, **form_kwargs):
-    """POST-only action on a report: validate the form, call the service, show its refusal."""
+def _action(request, pk: int, form_class, call, success: str, rule=None, **form_kwargs):
+    """POST-only action on a report: ask the rule (a role refusal is 403 before the input is read),
+    validate the form, call the service, show its refusal."""
     report = selectors.report_get(user=request.user, pk=pk)
+    if rule is not None:
+        rule(report)  # core.errors.Forbidden: 403
     form = form_class(request.POST, request.FILES, **form_kwargs)
     if not form.is_valid():
         # Bad input (a missing unit, a list where a value belongs …): the report page again with the
@@ -224,14 +228,16 @@ def _action(request, pk: int, form_class, call, success: str, **form_kwargs):
 @require_POST
 def report_register(request, pk: int):
     return _action(request, pk, RegisterForm, lambda r, d: services.opinion_report_register(
-        report=r, by=request.user, category=d["category"], title=d["title"], note=d["note"]), "已分类登记。")
+        report=r, by=request.user, category=d["category"], title=d["title"], note=d["note"]), "已分类登记。",
+        rule=lambda r: rules.require_manager(request.user, r, "分类登记"))
 
 
 @login_required
 @require_POST
 def report_reject(request, pk: int):
     return _action(request, pk, NoteForm, lambda r, d: services.opinion_report_reject(
-        report=r, by=request.user, note=d["note"]), "已作不予登记处理。")
+        report=r, by=request.user, note=d["note"]), "已作不予登记处理。",
+        rule=lambda r: rules.require_manager(request.user, r, "作不予登记处理"))
 
 
 @login_required
@@ -246,13 +252,14 @@ def report_forward(request, pk: int):
     has_parent = Committee.objects.filter(children=report.committee_id).exists()
     return _action(request, pk, ForwardForm, lambda r, d: services.opinion_report_forward(
         report=r, by=request.user, unit=d.get("unit"), upward=d["target"] == "upper", note=d["note"]),
-        "已转办。", units=units, has_parent=has_parent)
+        "已转办。", rule=lambda r: rules.require_manager(request.user, r, "转办"), units=units, has_parent=has_parent)
 
 
 @login_required
 @require_POST
 def report_return(request, pk: int):
     report = selectors.report_get(user=request.user, pk=pk)
+    rules.require_unit_or_manager(request.user, report, "退回")  # 403 before the input is read
     target = reverse("opinions:unit-inbox") if user_scope(request.user).unit_id else _back(report)
     form = NoteForm(request.POST)
     if not form.is_valid():
@@ -273,14 +280,16 @@ def report_return(request, pk: int):
 def report_feedback(request, pk: int):
     return _action(request, pk, FeedbackForm, lambda r, d: services.opinion_report_feedback(
         report=r, by=request.user, content=d["content"], outcome=d["outcome"], contact_name=d["contact_name"],
-        attachment=d.get("attachment")), "已提交办理反馈。")
+        attachment=d.get("attachment")), "已提交办理反馈。",
+        rule=lambda r: rules.require_unit_or_manager(request.user, r, "答复"))
 
 
 @login_required
 @require_POST
 def report_close(request, pk: int):
     return _action(request, pk, CloseForm, lambda r, d: services.opinion_report_close(
-        report=r, by=request.user, outcome=d["outcome"], note=d["note"]), "已办结。")
+        report=r, by=request.user, outcome=d["outcome"], note=d["note"]), "已办结。",
+        rule=lambda r: rules.require_manager(request.user, r, "办结"))
 
 
 def _leaders(report):
@@ -297,15 +306,18 @@ def report_instruct(request, pk: int):
         report = selectors.report_get(user=request.user, pk=pk)
         return _action(request, pk, RecordInstructionForm, lambda r, d: services.opinion_report_instruct(
             report=r, by=request.user, text=d["text"], leader_title=d["leader_title"], leader=d["leader"],
-            instructed_on=d["instructed_on"]), "已登记领导批示。", leaders=_leaders(report))
+            instructed_on=d["instructed_on"]), "已登记领导批示。",
+            rule=lambda r: rules.require_manager(request.user, r, "代为登记领导批示"), leaders=_leaders(report))
     return _action(request, pk, InstructionForm, lambda r, d: services.opinion_report_instruct(
-        report=r, by=request.user, text=d["text"], leader_title=d["leader_title"]), "批示已记录。")
+        report=r, by=request.user, text=d["text"], leader_title=d["leader_title"]), "批示已记录。",
+        rule=lambda r: rules.require_instruct(request.user, r, None))
 
 
 @login_required
 @require_POST
 def instruction_acted(request, pk: int):
     ins = get_visible_or_404(LeaderInstruction.objects.select_related("report"), request.user, pk=pk)
+    rules.require_manager(request.user, ins.report, "登记批示落实情况")  # 403 before the input is read
     form = ActedForm(request.POST)
     if not form.is_valid():
         messages.error(request, _form_errors(form))
@@ -414,7 +426,7 @@ def unit_inbox(request):
 def unit_detail(request, pk: int):
     s = user_scope(request.user)
     if not s.unit_id:
-        raise Http404
+        raise PermissionDenied("仅限承办单位。")
     return report_detail(request, pk)
 
 

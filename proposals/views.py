@@ -81,7 +81,7 @@ def _paginate(request, qs, per_page=30):
 
 def _require_office(request):
     if not user_scope(request.user).can_manage:
-        raise Http404
+        raise PermissionDenied("仅限政协机关工作人员。")
 
 
 # --- member pages ---------------------------------------------------------------------------------
@@ -90,7 +90,7 @@ def _require_office(request):
 def my_proposals(request):
     s = user_scope(request.user)
     if not s.member_id:
-        raise Http404
+        raise PermissionDenied("仅限委员。")
     return render(request, "proposals/my.html", {
         "page": _paginate(request, selectors.member_proposals(user=request.user)),
         "cosign_requests": selectors.cosign_requests(user=request.user).filter(
@@ -130,7 +130,7 @@ def _mark_visit(visit, user) -> None:
 def proposal_create(request):
     s = user_scope(request.user)
     if not s.member_id:
-        raise Http404
+        raise PermissionDenied("仅限委员。")
     member = request.user.member
     visit = _visit_source(request)
     initial = {}
@@ -156,7 +156,8 @@ def proposal_create(request):
 @login_required
 def proposal_edit(request, pk):
     p = selectors.proposal_get(user=request.user, pk=pk)
-    if not rules.can_edit(request.user, p) or p.status != S.DRAFT:
+    rules.require(rules.can_edit(request.user, p), "只有提案人或政协机关工作人员可以修改提案。")  # 403
+    if p.status != S.DRAFT:
         messages.error(request, "只有草稿状态的提案可以修改。")
         return redirect("proposals:detail", pk=p.pk)
     committee = p.committee
@@ -253,6 +254,7 @@ def _post_action(view):
 
 @_post_action
 def proposal_cosigners_add(request, p):
+    rules.require(rules.can_edit(request.user, p), "只有提案人或政协机关工作人员可以添加附议委员。")  # 403
     form = ProposalForm({"title": p.title, "content": p.content, "category": p.category,
                          "cosigners": request.POST.get("cosigners", "")},
                         committee=p.committee, exclude_member_id=p.member_id)
@@ -296,7 +298,7 @@ def proposal_cosign(request, p):
     s = user_scope(request.user)
     c = next((c for c in p.cosigners.all() if c.member_id == s.member_id), None)
     if c is None:
-        raise DomainError("您不是该提案的附议委员。")
+        raise Forbidden("您不是该提案的附议委员。")
     accept = request.POST.get("accept") == "1"
     services.proposal_cosign_respond(cosigner=c, accept=accept, by=request.user)
     return "您已确认附议。" if accept else "您已拒绝附议。"
@@ -304,6 +306,7 @@ def proposal_cosign(request, p):
 
 @_post_action
 def proposal_evaluate(request, p):
+    rules.require(rules.can_evaluate(request.user, p), "只有领衔委员可以评价答复。")  # 403 before the input
     form = EvaluateForm(request.POST)
     if not form.is_valid():
         raise FormInvalid("请选择评价：满意、基本满意或不满意。")
@@ -322,6 +325,7 @@ def proposal_file(request, p):
 
 @_post_action
 def proposal_not_file(request, p):
+    rules.require_office(request.user, p)  # 403 before the input is read
     form = NotFileForm(request.POST)
     if not form.is_valid():
         raise FormInvalid("不予立案须填写理由。")
@@ -350,6 +354,7 @@ def proposal_assign(request, p):
 
 @_post_action
 def proposal_key(request, p):
+    rules.require_office(request.user, p)  # 403 before the input is read
     s = user_scope(request.user)
     form = KeyForm(request.POST, committee_ids=s.committee_ids or [p.committee_id])
     if not form.is_valid():
@@ -377,6 +382,7 @@ def proposal_release(request, p):
 
 @_post_action
 def proposal_open_public(request, p):
+    rules.require_office(request.user, p)  # 403 before the input is read
     form = OpenPublicForm(request.POST)
     if not form.is_valid():
         raise FormInvalid(form)
@@ -387,6 +393,7 @@ def proposal_open_public(request, p):
 
 @_post_action
 def proposal_supervise(request, p):
+    rules.require(rules.can_supervise(request.user, p), "只有督办领导或政协机关可以记录督办。")  # 403 first
     form = SupervisionForm(request.POST)
     if not form.is_valid():
         raise FormInvalid(form)
@@ -401,7 +408,7 @@ def proposal_countersign(request, p):
     cs = (Countersign.objects.select_related("assignment", "answer__proposal")
           .filter(answer__proposal=p, answer__round=p.round, assignment__unit_id=s.unit_id or 0).first())
     if cs is None:
-        raise DomainError("贵单位不是该提案的会办单位。")
+        raise Forbidden("贵单位不是该提案的会办单位。")
     services.countersign_confirm(countersign=cs, by=request.user, opinion=request.POST.get("opinion", ""))
     return "已会签。"
 
@@ -446,8 +453,8 @@ def office_create(request):
 
     s = user_scope(request.user)
     committee = Committee.objects.filter(pk=s.committee_id).first()
-    if committee is None:
-        raise Http404
+    if committee is None:  # a login without a committee (a bare superuser) enters for no one
+        raise PermissionDenied("当前账号未关联政协组织，不能代为登记提案。")
     form = OfficeProposalForm(request.POST or None, committee=committee)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -501,7 +508,7 @@ def comment_reply(request, cid):
 def unit_list(request):
     s = user_scope(request.user)
     if not s.unit_id:
-        raise Http404
+        raise PermissionDenied("仅限承办单位。")
     return render(request, "proposals/unit.html", {
         "page": _paginate(request, selectors.unit_assignments(user=request.user), 50),
         "unit": HandlingUnit.objects.filter(pk=s.unit_id).first(),
@@ -513,7 +520,7 @@ def unit_list(request):
 def unit_comments(request):
     s = user_scope(request.user)
     if not s.unit_id:
-        raise Http404
+        raise PermissionDenied("仅限承办单位。")
     return render(request, "proposals/unit_comments.html", {
         "page": _paginate(request, selectors.unit_comments(user=request.user)),
     })
@@ -525,8 +532,8 @@ def answer_form(request, pk):
     s = user_scope(request.user)
     assignment = (UnitAssignment.objects.select_related("unit", "answer", "proposal")
                   .filter(proposal=p, round=p.round, unit_id=s.unit_id or 0).first())
-    if assignment is None:
-        raise Http404
+    if assignment is None:  # the proposal is visible, but not assigned to this user's unit
+        raise PermissionDenied("仅限交办的承办单位。")
     existing = getattr(assignment, "answer", None)
     initial = {"answer_class": existing.answer_class, "content": existing.content} if existing else {}
     form = AnswerForm(request.POST or None, request.FILES or None, initial=initial)
@@ -573,7 +580,7 @@ def answer_document(request, pk):
 def key_list(request):
     s = user_scope(request.user)
     if not s.is_office:
-        raise Http404
+        raise PermissionDenied("仅限政协机关工作人员和领导。")
     qs = selectors.key_proposals(user=request.user)
     if request.GET.get("mine") and s.has(Role.LEADER):
         qs = qs.filter(supervising_leader=request.user)

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -67,7 +68,7 @@ def my_workstations(request):
     if not scope.member_id:
         if scope.is_office:
             return redirect("workstations:list")
-        raise Http404("没有委员身份")
+        raise PermissionDenied("没有委员身份")
     memberships = list(selectors.my_memberships(member_id=scope.member_id))
     ws_ids = [m.workstation_id for m in memberships]
     next_days = selectors.next_reception_days(ws_ids)
@@ -84,7 +85,7 @@ def my_workstations(request):
 def my_history(request):
     scope = user_scope(request.user)
     if not scope.member_id:
-        raise Http404("没有委员身份")
+        raise PermissionDenied("没有委员身份")
     qs = selectors.reception_day_list(user=request.user, member_id=scope.member_id,
                                       status=ReceptionDay.Status.HELD)
     page = Paginator(qs, 20).get_page(request.GET.get("page"))

@@ -9,7 +9,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -161,8 +161,8 @@ class CoverageView(APIView):
     @extend_schema(parameters=[OpenApiParameter("committee", int, required=False)], responses=OpenApiTypes.OBJECT)
     def get(self, request):
         s = user_scope(request.user)
-        if not s.is_office:
-            raise NotFound()
+        if not s.is_office:  # a role refusal (403); another committee's figures stay 404 below
+            raise PermissionDenied("仅限政协机关工作人员和领导。")
         ids = None if s.is_superuser else set(s.committee_ids)
         chosen = request.query_params.get("committee", "")
         if chosen:

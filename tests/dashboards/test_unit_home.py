@@ -132,11 +132,11 @@ def test_answered_countersign_leaves_the_list(world, client):
     assert "本单位暂无待办事项" in client.get(URL).content.decode()
 
 
-def test_non_unit_users_get_404_and_anonymous_users_log_in(world, client):
+def test_non_unit_users_get_403_and_anonymous_users_log_in(world, client):
     w = world
     for user in (w.pw.staff, w.pw.leader, w.pw.member_user):
         client.force_login(user)
-        assert client.get(URL).status_code == 404
+        assert client.get(URL).status_code == 403  # a page of another role: refused, not "not found"
     client.logout()
     r = client.get(URL)
     assert r.status_code == 302 and "/accounts/login/" in r["Location"]

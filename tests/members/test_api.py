@@ -166,4 +166,4 @@ def test_coverage_endpoint_for_office_users_only(api, county_a, county_b, staff_
     assert len(api.get("/api/v1/coverage/").json()["committees"]) == 2
     member_user = make_user("m2", Role.MEMBER, member=county_a.member())
     api.force_authenticate(member_user)
-    assert api.get("/api/v1/coverage/").status_code == 404
+    assert api.get("/api/v1/coverage/").status_code == 403  # a role refusal, not "not found"

@@ -27,7 +27,7 @@ def test_my_points_shows_this_years_total_and_entries(client, county_a):
 
 def test_my_points_is_for_members_only(client, staff_a):
     client.force_login(staff_a)
-    assert client.get(reverse("members:my-points")).status_code == 404
+    assert client.get(reverse("members:my-points")).status_code == 403  # a role refusal
 
 
 def test_my_points_query_count_is_constant(client, county_a, django_assert_num_queries):
