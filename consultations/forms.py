@@ -124,7 +124,7 @@ class HoldSessionForm(forms.Form):
 class MinutesForm(forms.Form):
     body = forms.CharField(label="会议纪要", widget=forms.Textarea(attrs={"rows": 4}))
     consensus = forms.CharField(label="形成共识", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    attendance = forms.IntegerField(label="参会人数", min_value=0, required=False)
+    attendance = forms.IntegerField(label="参会人数", min_value=0, max_value=100000, required=False)
 
 
 class OutcomeForm(CommitteeFormMixin, forms.Form):
@@ -148,9 +148,9 @@ class ScheduleFollowUpForm(forms.Form):
 class FollowUpRecordForm(CommitteeFormMixin, forms.Form):
     held_on = forms.DateField(label="走访日期", widget=DateInput(), initial=timezone.localdate)
     findings = forms.CharField(label="走访情况", widget=forms.Textarea(attrs={"rows": 3}))
-    satisfied = forms.IntegerField(label="满意（人）", min_value=0, initial=0)
-    basically_satisfied = forms.IntegerField(label="基本满意（人）", min_value=0, initial=0)
-    unsatisfied = forms.IntegerField(label="不满意（人）", min_value=0, initial=0)
+    satisfied = forms.IntegerField(label="满意（人）", min_value=0, max_value=100000, initial=0)
+    basically_satisfied = forms.IntegerField(label="基本满意（人）", min_value=0, max_value=100000, initial=0)
+    unsatisfied = forms.IntegerField(label="不满意（人）", min_value=0, max_value=100000, initial=0)
     members = forms.ModelMultipleChoiceField(label="参加委员", queryset=Member.objects.none(), required=False,
                                              widget=forms.SelectMultiple(attrs={"size": 4}))
 

@@ -71,7 +71,7 @@ class CarryBackForm(forms.Form):
     carried_on = forms.DateField(label="带话日期", initial=timezone.localdate,
                                  widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     method = forms.ChoiceField(label="方式", choices=CarryBack.Method.choices, widget=forms.RadioSelect)
-    people_reached = forms.IntegerField(label="告知群众人数", min_value=1, initial=1)
+    people_reached = forms.IntegerField(label="告知群众人数", min_value=1, max_value=1000000, initial=1)
     satisfaction = forms.ChoiceField(label="群众满意度", choices=CarryBack.Satisfaction.choices,
                                      widget=forms.RadioSelect)
     member_rating = forms.ChoiceField(label="我对办理答复的评价", choices=[("", "不评价")] + list(CarryBack.Rating.choices),

@@ -138,7 +138,7 @@ def test_there_are_id_routes_to_check():
 
 
 @pytest.mark.parametrize("route", ID_ROUTES)
-@pytest.mark.parametrize("digits", ["9" * 30, "9223372036854775808"])
+@pytest.mark.parametrize("digits", ["9" * 30, "9223372036854775808", "null,null"])
 def test_ids_beyond_64_bits_are_a_chinese_404(route, digits):
     admin = make_user("ids-admin", superuser=True)
     client = Client()
@@ -382,6 +382,33 @@ def test_supervising_without_a_method_is_a_field_error(data, message):
     body = r.content.decode()
     assert message in body, body[:2000]
     assert not SupervisionRecord.objects.filter(proposal=p).exists()
+
+
+def test_people_counts_beyond_the_column_are_field_errors(opinions_world):
+    from opinions.models import CarryBack
+    from tests.factories.opinions import report_at
+
+    w = opinions_world
+    report = report_at(w, "fed_back")
+    client = Client()
+    client.force_login(w.member_user)
+    r = client.post(f"/opinions/{report.pk}/carry-back/", {
+        "carried_on": "2026-01-05", "method": "phone", "people_reached": "9" * 30, "satisfaction": "satisfied"})
+    assert r.status_code == 200 and "确保该值小于或等于1000000" in r.content.decode()
+    assert not CarryBack.objects.filter(report=report).exists()
+
+
+def test_minutes_attendance_beyond_the_column_is_a_field_error():
+    from consultations.models import Consultation, Minutes
+    from tests.factories.consultations import advance, make_consultation, make_env
+
+    env = make_env("att")
+    c = advance(env, make_consultation(env), Consultation.Step.HELD)
+    client = Client()
+    client.force_login(env.staff)
+    r = client.post(f"/consultations/{c.pk}/act/minutes/", {"minutes-body": "纪要", "minutes-attendance": "9" * 30})
+    assert r.status_code == 200 and "确保该值小于或等于100000" in r.content.decode()
+    assert not Minutes.objects.filter(consultation=c).exists()
 
 
 # --- Zip-bomb .xlsx -------------------------------------------------------------------------------
