@@ -168,10 +168,11 @@ def test_leader_page_lists_key_proposals_with_supervision(client, w):
     assert p.title in page and "召开督办座谈会" in page
 
 
-def test_member_pages_are_404_for_units(client, w):
+def test_member_and_office_pages_are_403_for_units(client, w):
+    """A page for another role is a role refusal (403); 404 is for objects outside scope."""
     login(client, w.lead_user)
-    assert client.get(reverse("proposals:my")).status_code == 404
-    assert client.get(reverse("proposals:office")).status_code == 404
+    assert client.get(reverse("proposals:my")).status_code == 403
+    assert client.get(reverse("proposals:office")).status_code == 403
 
 
 # --- public participation ---------------------------------------------------------------------------
