@@ -49,15 +49,22 @@ def exception_handler(exc, context):
     return drf_exception_handler(exc, context)
 
 
+def parse_id(value) -> int | None:
+    """An id from a path, a query parameter or a dict key: ASCII digits that fit a bigint, else None
+    (``str.isdigit`` alone accepts "²" and "９", which ``int`` refuses or the database cannot hold)."""
+    value = str(value)
+    if len(value) <= 19 and value.isascii() and value.isdigit() and int(value) <= INT64_MAX:
+        return int(value)
+    return None
+
+
 class IdLookupMixin:
     """Path ids are decimal digits that fit a bigint; anything else answers 404 before any query."""
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        lookup = self.lookup_url_kwarg or self.lookup_field
-        value = kwargs.get(lookup)
-        value = None if value is None else str(value)
-        if value is not None and not (len(value) <= 19 and value.isascii() and value.isdigit() and int(value) <= INT64_MAX):
+        value = kwargs.get(self.lookup_url_kwarg or self.lookup_field)
+        if value is not None and parse_id(value) is None:
             raise NotFound()
 
 

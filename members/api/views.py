@@ -13,7 +13,7 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import OfficeWritePermission, ScopedQuerysetMixin
+from core.api import OfficeWritePermission, ScopedQuerysetMixin, parse_id
 from core.errors import DomainError
 from core.scoping import user_scope
 
@@ -166,9 +166,10 @@ class CoverageView(APIView):
         ids = None if s.is_superuser else set(s.committee_ids)
         chosen = request.query_params.get("committee", "")
         if chosen:
-            if not chosen.isdigit() or not Committee.objects.visible_to(request.user).filter(pk=int(chosen)).exists():
+            pk = parse_id(chosen)
+            if pk is None or not Committee.objects.visible_to(request.user).filter(pk=pk).exists():
                 raise NotFound()
-            ids = {int(chosen)}
+            ids = {pk}
         data = selectors.coverage_summary(ids)
         data["on"] = data["on"].isoformat()
         return Response(data)

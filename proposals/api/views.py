@@ -10,7 +10,7 @@ from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api import IdLookupMixin, ScopedQuerysetMixin
+from core.api import IdLookupMixin, ScopedQuerysetMixin, parse_id
 from core.errors import DomainError, Forbidden
 from core.scoping import get_visible_or_404, user_scope
 from members.models import HandlingUnit, Member
@@ -151,9 +151,9 @@ class ProposalViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retriev
         d = self._input(request)
         classes = {}
         for k, v in d["classes"].items():
-            if not str(k).isdigit():
+            if parse_id(k) is None:
                 raise DomainError("答复编号无效。", field="classes")
-            classes[int(k)] = v
+            classes[parse_id(k)] = v
         return self._done(services.answer_review_class(proposal=self.get_object(), by=request.user,
                                                        classes=classes, note=d["note"]))
 

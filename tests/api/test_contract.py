@@ -272,3 +272,14 @@ def test_every_api_view_with_a_path_id_validates_it():
     assert len(with_ids) >= 40
     for route, cls in with_ids:
         assert issubclass(cls, IdLookupMixin), route
+
+
+def test_digits_that_int_refuses_are_not_ids(w):
+    """``str.isdigit`` accepts "²" and fullwidth digits; ``int("²")`` raised a ValueError (500)."""
+    assert client(w.staff).get("/api/v1/coverage/?committee=%C2%B2").status_code == 404
+    assert client(w.staff).get(f"/api/v1/coverage/?committee={HUGE}").status_code == 404
+    assert client(w.staff).get(f"/api/v1/coverage/?committee={w.committee.pk}").status_code == 200
+    r = client(w.staff).post(f"/api/v1/proposals/{w.released.pk}/review-class/", {"classes": {"²": "A"}}, format="json")
+    assert r.status_code == 400 and "classes" in r.data
+    r = client(w.superuser).get("/api/v1/proposals/%C2%B2/")
+    assert r.status_code == 404
