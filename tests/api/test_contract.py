@@ -283,3 +283,10 @@ def test_digits_that_int_refuses_are_not_ids(w):
     assert r.status_code == 400 and "classes" in r.data
     r = client(w.superuser).get("/api/v1/proposals/%C2%B2/")
     assert r.status_code == 404
+
+
+def test_the_schema_is_valid_openapi_without_warnings(tmp_path):
+    from django.core.management import call_command
+
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml"))
+    assert (tmp_path / "schema.yaml").read_text().startswith("openapi:")
