@@ -153,3 +153,9 @@ def test_comment_rate_limit_ignores_a_rotated_forwarded_for(client, env):
                                     HTTP_X_FORWARDED_FOR=f"10.0.0.{i}").status_code)
     assert statuses[:2] == [302, 302] and statuses[2:] == [429, 429]
     assert TopicComment.objects.count() == 3  # the first from the fixture, two through the page
+
+
+def test_a_login_without_a_member_is_refused_a_claim_before_its_body_is_read(env):
+    for user in (env.staff, env.leader, env.unit_user):
+        r = _api(user).post("/api/v1/menu-claims/", {}, format="json")
+        assert r.status_code == 403 and r.json()["detail"] == "只有委员可以认领履职菜单。"
