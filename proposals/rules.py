@@ -104,6 +104,20 @@ def require(allowed: bool, message: str = "您无权进行此操作。") -> None
         raise Forbidden(message)
 
 
+def require_answering_login(user) -> None:
+    """Before any input is read: only handling units (and superusers) answer at all; which
+    assignment a unit may answer is ``is_assigned_unit``."""
+    s = user_scope(user)
+    require(s.is_superuser or bool(s.unit_id), "只有承办单位可以提交答复。")
+
+
+def require_evaluating_login(user) -> None:
+    """Before any input is read: only members (their own proposals) and staff (on their behalf)
+    evaluate at all; which proposal is ``can_evaluate``."""
+    s = user_scope(user)
+    require(s.is_superuser or bool(s.member_id) or s.can_manage, "只有领衔委员可以评价答复。")
+
+
 def require_create(user, *, committee, member=None) -> None:
     require(can_create(user, committee=committee, member=member), "只能为本人或本政协（代为）登记提案。")
 

@@ -142,6 +142,10 @@ class MenuClaimViewSet(ScopedQuerysetMixin, mixins.CreateModelMixin, mixins.Dest
     def get_base_queryset(self):
         return MenuClaim.objects.select_related("topic", "member").order_by("-created_at", "-pk")
 
+    def create(self, request, *args, **kwargs):
+        rules.claiming_member(request.user)  # a login without a member: 403 before the input is read
+        return super().create(request, *args, **kwargs)
+
     def perform_create(self, serializer):
         serializer.instance = services.menu_claim(topic=serializer.validated_data["topic"],
                                                   member=rules.claiming_member(self.request.user),

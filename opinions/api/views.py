@@ -14,7 +14,7 @@ from core.errors import DomainError
 from core.models import StateChange
 from core.scoping import user_scope
 
-from .. import services
+from .. import rules, services
 from ..models import Bulletin, OpinionReport
 from . import serializers as s
 from .filters import BulletinFilter, ReportFilter
@@ -63,6 +63,7 @@ class ReportViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveM
 
     @extend_schema(request=s.ReportCreateSerializer, responses=s.ReportDetailSerializer)
     def create(self, request, *args, **kwargs):
+        rules.require_submit(request.user)  # a role refusal (403) before the input is read
         d = self._input(request)
         report = services.opinion_report_create(
             by=request.user, title=d["title"], content=d["content"], category=d["category"],
@@ -77,6 +78,7 @@ class ReportViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveM
         from core.scoping import get_visible_or_404
         from workstations.models import Visit
 
+        rules.require_submit(request.user)  # a role refusal (403) before the input is read
         d = self._input(request)
         visit = get_visible_or_404(Visit.objects.select_related("workstation"), request.user, pk=d["visit"])
         report, created = services.opinion_report_from_visit(visit=visit, by=request.user)
@@ -125,8 +127,9 @@ class ReportViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveM
     @extend_schema(responses=s.ReportDetailSerializer)
     @action(detail=True, methods=["post"], url_path="carry-back")
     def carry_back(self, request, pk=None):
-        d = self._input(request)
         report = self.get_object()
+        rules.require_carry_back(request.user, report)  # 404 outside scope, then 403 for the role
+        d = self._input(request)
         services.opinion_report_carry_back(
             report=report, by=request.user, member=d.get("member"), method=d["method"], satisfaction=d["satisfaction"],
             people_reached=d["people_reached"], carried_on=d.get("carried_on"), member_rating=d["member_rating"],
@@ -169,10 +172,12 @@ class BulletinViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retriev
     def create(self, request, *args, **kwargs):
         from members.models import Committee
 
+        scope = user_scope(request.user)
+        if not scope.is_superuser:  # a role refusal (403) before the input is read
+            rules.require_compose_bulletin(request.user, Committee.objects.filter(pk=scope.committee_id).first())
         ser = self.get_serializer(data=request.data)
         ser.is_valid(raise_exception=True)
         d = ser.validated_data
-        scope = user_scope(request.user)
         reports = list(OpinionReport.objects.visible_to(request.user).filter(pk__in=d["report_ids"]))
         committee = Committee.objects.filter(pk=scope.committee_id).first() or (reports[0].committee if reports else None)
         if committee is None or len(reports) != len(set(d["report_ids"])):

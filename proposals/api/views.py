@@ -13,9 +13,9 @@ from rest_framework.response import Response
 from core.api import IdLookupMixin, ScopedQuerysetMixin, parse_id
 from core.errors import DomainError, Forbidden
 from core.scoping import get_visible_or_404, user_scope
-from members.models import HandlingUnit, Member
+from members.models import Committee, HandlingUnit, Member
 
-from .. import services
+from .. import rules, services
 from ..models import Answer, Countersign, Evaluation, Proposal, ProposalCosigner, PublicComment, PublicOpening, UnitAssignment
 from . import serializers as s
 from .filters import ProposalFilter
@@ -69,6 +69,9 @@ class ProposalViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retriev
 
     @extend_schema(request=s.ProposalCreateSerializer, responses=s.ProposalSerializer)
     def create(self, request, *args, **kwargs):
+        scope = user_scope(request.user)  # a role refusal (403) before the input is read
+        rules.require_create(request.user, committee=Committee.objects.filter(pk=scope.committee_id).first(),
+                             member=Member.objects.filter(pk=scope.member_id).first() if scope.member_id else None)
         d = self._input(request)
         member = get_visible_or_404(Member.objects.all(), request.user, pk=d["member"]) if d.get("member") else None
         cosigners = []
@@ -97,11 +100,11 @@ class ProposalViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retriev
     @action(detail=True, methods=["post"])
     def cosign(self, request, pk=None):
         p = self.get_object()
-        d = self._input(request)
         scope = user_scope(request.user)
         c = p.cosigners.filter(member_id=scope.member_id or 0).first()
         if c is None:
             raise Forbidden("您不是该提案的附议委员。")
+        d = self._input(request)
         services.proposal_cosign_respond(cosigner=c, accept=d["accept"], by=request.user)
         return self._done(p)
 
@@ -117,8 +120,10 @@ class ProposalViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retriev
 
     @action(detail=True, methods=["post"], url_path="not-file")
     def not_file(self, request, pk=None):
+        p = self.get_object()
+        rules.require_office(request.user, p)  # 403 before the input is read
         d = self._input(request)
-        return self._done(services.proposal_not_file(proposal=self.get_object(), reason=d["reason"],
+        return self._done(services.proposal_not_file(proposal=p, reason=d["reason"],
                                                      convert=d["convert"], by=request.user))
 
     @action(detail=True, methods=["post"])
@@ -137,12 +142,12 @@ class ProposalViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retriev
     @action(detail=True, methods=["post"])
     def countersign(self, request, pk=None):
         p = self.get_object()
-        d = self._input(request)
         scope = user_scope(request.user)
         cs = (Countersign.objects.select_related("assignment", "answer__proposal")
               .filter(answer__proposal=p, answer__round=p.round, assignment__unit_id=scope.unit_id or 0).first())
         if cs is None:
             raise Forbidden("贵单位不是该提案的会办单位。")
+        d = self._input(request)
         services.countersign_confirm(countersign=cs, by=request.user, opinion=d["opinion"])
         return self._done(p)
 
@@ -163,14 +168,17 @@ class ProposalViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retriev
 
     @action(detail=True, methods=["post"])
     def evaluate(self, request, pk=None):
+        p = self.get_object()
+        rules.require(rules.can_evaluate(request.user, p), "只有领衔委员可以评价答复。")  # 403 before the input
         d = self._input(request)
-        return self._done(services.proposal_evaluate(proposal=self.get_object(), by=request.user,
+        return self._done(services.proposal_evaluate(proposal=p, by=request.user,
                                                      result=d["result"], comment=d["comment"]))
 
     @extend_schema(responses={201: s.SupervisionSerializer})
     @action(detail=True, methods=["post"])
     def supervise(self, request, pk=None):
         p = self.get_object()
+        rules.require(rules.can_supervise(request.user, p), "只有督办领导或政协机关可以记录督办。")  # 403 first
         d = self._input(request)
         r = services.supervision_record_add(proposal=p, by=request.user, content=d["content"], method=d["method"],
                                             on=d.get("on"))
@@ -181,8 +189,10 @@ class ProposalViewSet(ScopedQuerysetMixin, mixins.ListModelMixin, mixins.Retriev
         "closes_on": serializers.DateField(allow_null=True)})})
     @action(detail=True, methods=["post"], url_path="open-public")
     def open_public(self, request, pk=None):
+        p = self.get_object()
+        rules.require_office(request.user, p)  # 403 before the input is read
         d = self._input(request)
-        o = services.proposal_open_public(proposal=self.get_object(), by=request.user, summary=d["summary"],
+        o = services.proposal_open_public(proposal=p, by=request.user, summary=d["summary"],
                                           closes_on=d.get("closes_on"))
         return Response({"id": o.pk, "summary": o.summary, "closes_on": o.closes_on}, status=status.HTTP_201_CREATED)
 
@@ -209,6 +219,7 @@ class AnswerViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.RetrieveModelMi
 
     @extend_schema(request=s.AnswerInputSerializer, responses=s.AnswerSerializer)
     def create(self, request, *args, **kwargs):
+        rules.require_answering_login(request.user)  # a role refusal (403) before the input is read
         ser = self.get_serializer(data=request.data)
         ser.is_valid(raise_exception=True)
         d = ser.validated_data
@@ -234,6 +245,7 @@ class EvaluationViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets
 
     @extend_schema(request=s.EvaluationInputSerializer, responses=s.EvaluationSerializer)
     def create(self, request, *args, **kwargs):
+        rules.require_evaluating_login(request.user)  # a role refusal (403) before the input is read
         ser = self.get_serializer(data=request.data)
         ser.is_valid(raise_exception=True)
         d = ser.validated_data
@@ -299,6 +311,7 @@ class PublicCommentViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.CreateMo
     @action(detail=True, methods=["post"])
     def moderate(self, request, pk=None):
         c = self.get_object()
+        rules.require_moderate_comment(request.user, c)  # 403 before the input is read
         ser = self.get_serializer(data=request.data)
         ser.is_valid(raise_exception=True)
         c = services.public_comment_moderate(comment=c, by=request.user, approve=ser.validated_data["approve"],
@@ -308,6 +321,7 @@ class PublicCommentViewSet(IdLookupMixin, mixins.ListModelMixin, mixins.CreateMo
     @action(detail=True, methods=["post"])
     def reply(self, request, pk=None):
         c = self.get_object()
+        rules.require_reply_comment(request.user, c)  # 403 before the input is read
         ser = self.get_serializer(data=request.data)
         ser.is_valid(raise_exception=True)
         c = services.public_comment_reply(comment=c, by=request.user, reply=ser.validated_data["reply"])

@@ -108,6 +108,10 @@ def test_invalid_form_input_is_a_field_error_not_a_500(w, client):
     r = api.post(f"/api/v1/opinion-reports/{report.pk}/feedback/", {"content": "", "outcome": "resolved"},
                  format="json")
     assert r.status_code == 400 and r.json()["detail"] == "请填写办理情况。"
+    # the unit may not carry back at all: refused (403) before its input is read
+    assert api.post(f"/api/v1/opinion-reports/{report.pk}/carry-back/", {"method": "fax"},
+                    format="json").status_code == 403
+    api.force_authenticate(w.member_user)
     r = api.post(f"/api/v1/opinion-reports/{report.pk}/carry-back/", {"method": "fax"}, format="json")
     assert r.status_code == 400 and "method" in r.json()
     client.force_login(w.member_user)
