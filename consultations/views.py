@@ -280,6 +280,8 @@ def online_consultation(request, pk: int):
             except RateLimited as exc:
                 apply_errors(form, exc)
                 status = 429
+            except Forbidden:
+                raise
             except DomainError as exc:
                 apply_errors(form, exc)
             else:

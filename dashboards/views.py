@@ -15,7 +15,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from core.errors import DomainError
+from core.errors import DomainError, Forbidden
 from core.params import ID_MAX, FormInvalid
 from core.scoping import user_scope
 
@@ -190,6 +190,8 @@ def rollup_create(request):
     try:
         report = rollup_request(committee=form.cleaned_data["committee"], period=form.cleaned_data["period_obj"],
                                 by=request.user)
+    except Forbidden:
+        raise  # a role refusal is a 403 page (core.middleware), not a message
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("dashboards:rollups")
