@@ -140,9 +140,7 @@ PAGES = [
     R("opinions:close", "POST", MANAGERS, "report"),
     R("opinions:instruct", "POST", {"leader", "superuser"}, "report"),
     R("opinions:instruction-acted", "POST", MANAGERS, "instruction"),  # the office records it
-    # the feedback row has no attachment: nobody gets a file, those who cannot see the report get 404
-    R("opinions:feedback-attachment", "GET", set(), "feedback", unit="404", staff="404", leader="404",
-      city_staff="404", superuser="404"),
+    R("opinions:feedback-attachment", "GET", VISIBLE["feedback"], "feedback"),
     R("opinions:office", "GET", OFFICE),
     R("opinions:overdue", "GET", OFFICE),
     R("opinions:bulletins", "GET", OFFICE),
@@ -200,9 +198,7 @@ PAGES = [
     R("proposals:unit", "GET", {"unit"}),
     R("proposals:unit-comments", "GET", {"unit"}),
     R("proposals:answer", "GET POST", {"unit"}, "assigned"),
-    # P1's answer has no document: nobody gets a file
-    R("proposals:answer-document", "GET", set(), "answer", member="404", unit="404", staff="404", leader="404",
-      city_staff="404", superuser="404"),
+    R("proposals:answer-document", "GET", VISIBLE["answer"], "answer"),  # P1 is evaluated: m1 reads it
     R("proposals:countersign", "POST", {"unit"}, "countersigned"),
     R("proposals:key-list", "GET", OFFICE),
     R("proposals:supervise", "POST", MANAGERS, "assigned"),  # not a key proposal: no supervising leader
@@ -216,9 +212,7 @@ PAGES = [
     R("dashboards:rollups", "GET", OFFICE),
     R("dashboards:rollup-create", "POST", MANAGERS),  # leaders read roll-ups, staff order them
     R("dashboards:rollup-status", "GET", OFFICE, "rollup"),
-    # the rollup row has no file yet: those who may see it get 404 too
-    R("dashboards:rollup-download", "GET", set(), "rollup", staff="404", leader="404", city_staff="404",
-      superuser="404"),
+    R("dashboards:rollup-download", "GET", OFFICE, "rollup"),
     R("dashboards:unit-home", "GET", {"unit"}),
 ]
 
@@ -313,8 +307,7 @@ API = [
     R("dashboard-rollup-list", "GET", OFFICE),
     R("dashboard-rollup-list", "POST", MANAGERS),
     R("dashboard-rollup-detail", "GET", OFFICE, "rollup"),
-    R("dashboard-rollup-download", "GET", set(), "rollup", staff="404", leader="404", city_staff="404",
-      superuser="404"),
+    R("dashboard-rollup-download", "GET", OFFICE, "rollup"),
     R("dashboard-summary", "GET", OFFICE),
     R("dashboard-units", "GET", OFFICE),
 ]

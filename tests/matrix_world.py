@@ -154,6 +154,12 @@ def build_matrix_world() -> SimpleNamespace:
     from rest_framework.authtoken.models import Token
 
     Token.objects.create(user=w.users["member"])
+    # The files the download routes serve (MEDIA_ROOT is a temporary folder in the matrix test).
+    from django.core.files.base import ContentFile
+
+    w.feedback.attachment.save("feedback.txt", ContentFile("办理情况".encode()), save=True)
+    w.answer.document.save("answer.txt", ContentFile("答复函".encode()), save=True)
+    w.rollup.file.save("rollup.xlsx", ContentFile(b"PK"), save=True)
     stats_refresh(full=True)
     assert DailyStat.objects.filter(committee=A).exists()
     return w

@@ -25,6 +25,8 @@ from tests.matrix_expected import expected
 from tests.matrix_runner import all_cells, classify, matches, run_cell
 from tests.matrix_world import ROLES, build_matrix_world, snapshot
 
+pytestmark = pytest.mark.slow  # a few minutes: about 9,800 requests
+
 # The matrix may grow, never silently shrink: cells per role and in all.
 MIN_CELLS_PER_ROLE = 700
 MIN_CELLS = MIN_CELLS_PER_ROLE * len(ROLES)
@@ -47,7 +49,16 @@ def plain_templates():
 
 
 @pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker, plain_templates):
+def media_root(tmp_path_factory):
+    """Uploaded files of the world (answer letters, feedback attachments, roll-ups) go to a temporary folder."""
+    from django.test import override_settings
+
+    with override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("matrix-media"))):
+        yield
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, plain_templates, media_root):
     with django_db_blocker.unblock():
         with transaction.atomic():
             w = build_matrix_world()
@@ -87,6 +98,9 @@ def test_permission_matrix(world, role, db):
         slow.append((time.monotonic() - t0, cell.label))
         checked += 1
         got = classify(response, cell)
+        if getattr(response, "file_to_stream", None) is not None:
+            response.file_to_stream.close()  # a download holds its file open (not response.close(): that
+            # sends request_finished, which closes the test's database connection)
         if not matches(want, got, cell, role):
             mismatches.append(f"{cell.label:<70} {url}\n      expected {want}, got {got} ({response.status_code})")
         if changed:
