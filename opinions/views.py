@@ -115,9 +115,9 @@ def report_create(request):
 
     pending_visits = []
     if s.member_id:
-        # Issues people left at the workstations this member handles (convenor, lead) that no one has
-        # handled yet: one click each.
-        pending_visits = (Visit.objects.manageable_by(request.user)
+        # Issues people left at this member's workstations that no one has handled yet: one click
+        # each carries one up (workstations.rules.can_carry_up).
+        pending_visits = (Visit.objects.carriable_by(request.user)
                           .filter(outcome__in=[Visit.Outcome.PENDING, Visit.Outcome.REFERRED],
                                   opinion_report__isnull=True)
                           .select_related("workstation").order_by("-received_on", "-pk")[:20])

@@ -108,7 +108,7 @@ def _visit_source(request):
         from workstations.models import Visit
     except ImportError:
         return None
-    return Visit.objects.manageable_by(request.user).filter(pk=int(visit_id)).first()
+    return Visit.objects.carriable_by(request.user).filter(pk=int(visit_id)).first()
 
 
 def _mark_visit(visit, user) -> None:

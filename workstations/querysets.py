@@ -119,5 +119,9 @@ class MembershipQuerySet(WorkstationChildQuerySet):
 
 
 class VisitQuerySet(WorkstationChildQuerySet):
+    def carriable_by(self, user):
+        """Visits ``user`` may carry up (rules.can_carry_up): those of the workstations they log at."""
+        return self.filter(loggable_q(user, "workstation"))
+
     def from_client_since(self, client_hash: str, since):
         return self.filter(client_hash=client_hash, created_at__gte=since)

@@ -8,7 +8,10 @@ user may manage and the check on one workstation cannot disagree):
 
 - manage (calendar, roster, checklist, public issues, members): committee staff of the workstation's
   committee tree, and the workstation's lead member and convenors;
-- log a held reception day: those who manage it and its current members.
+- log a held reception day: those who manage it and its current members;
+- carry a visitor's issue up (turn a visit into an opinion report or a proposal, 带上来): the same
+  people as logging, since the members who received the resident are the ones who carry their words;
+  every other move of a visit (answered, helped, referred to a unit…) is the managers' to make.
 """
 
 from __future__ import annotations
@@ -85,5 +88,16 @@ def require_checklist(user, workstation: Workstation) -> None:
     require_manage(user, workstation, "登记“六有”佐证")
 
 
-def require_handle_visit(user, visit: Visit) -> None:
+CARRY_UP_OUTCOMES = frozenset({Visit.Outcome.OPINION, Visit.Outcome.PROPOSAL})
+
+
+def can_carry_up(user, visit: Visit) -> bool:
+    return can_log_reception(user, visit.workstation)
+
+
+def require_handle_visit(user, visit: Visit, outcome: str | None = None) -> None:
+    """Managers make every move of a visit; the workstation's members may also carry it up
+    (``outcome`` in :data:`CARRY_UP_OUTCOMES`)."""
+    if outcome in CARRY_UP_OUTCOMES and can_carry_up(user, visit):
+        return
     require_manage(user, visit.workstation, "办理群众诉求")

@@ -338,7 +338,7 @@ def visit_submit_public(*, workstation: Workstation, issue: str, category: str =
 @transaction.atomic
 def visit_handle(*, visit: Visit, outcome: str, handling_unit=None, note: str = "", by=None) -> Visit:
     """Record what was done about a visit (answered, helped, referred…), via the workflow table."""
-    rules.require_handle_visit(by, visit)
+    rules.require_handle_visit(by, visit, outcome)
     if handling_unit is not None and handling_unit.committee_id != visit.workstation.committee_id:
         raise DomainError("承办单位不属于本政协组织。", field="handling_unit")
     return visit_workflow.transition(visit, outcome, by=by, note=note, handling_unit=handling_unit,

@@ -137,3 +137,27 @@ def test_a_day_in_the_past_is_refused_by_the_service_and_the_page(client, team):
     r = client.post(reverse("workstations:calendar", args=[team.ws.pk]), {"action": "plan", "date": past.isoformat()})
     assert r.status_code == 200 and "计划日期不能早于今天。" in r.content.decode()
     assert not ReceptionDay.objects.filter(workstation=team.ws).exists()
+
+
+def test_a_stationed_member_carries_a_visit_up_but_does_not_otherwise_handle_it(team, client):
+    """带上来: the members who receive residents turn their issues into reports; referring, answering
+    and closing stay with the convenor (workstations.rules.require_handle_visit)."""
+    from opinions.models import OpinionReport
+
+    visit, _ = services.visit_submit_public(workstation=team.ws, issue="村道路灯坏了三个月", idempotency_key="carry-1")
+    client.force_login(team.resident_user)
+    assert visit in client.get(reverse("opinions:create")).context["pending_visits"]
+    r = client.post(reverse("opinions:from-visit", args=[visit.pk]))
+    assert r.status_code == 302
+    report = OpinionReport.objects.get(visit=visit)
+    assert list(report.members.all()) == [team.resident]
+    visit.refresh_from_db()
+    assert visit.outcome == Visit.Outcome.OPINION
+    # A member of another workstation of the same committee sees neither the visit nor the button.
+    outsider = make_user("carry-outsider", "member", member=MemberFactory(committee=team.ws.committee))
+    other, _ = services.visit_submit_public(workstation=team.ws, issue="公交站台缺少遮雨棚", idempotency_key="carry-2")
+    client.force_login(outsider)
+    assert other not in client.get(reverse("opinions:create")).context["pending_visits"]
+    assert client.post(reverse("opinions:from-visit", args=[other.pk])).status_code == 404  # not theirs to see
+    other.refresh_from_db()
+    assert other.outcome == Visit.Outcome.PENDING
