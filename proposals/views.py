@@ -509,10 +509,13 @@ def unit_list(request):
     s = user_scope(request.user)
     if not s.unit_id:
         raise PermissionDenied("仅限承办单位。")
+    page = _paginate(request, selectors.unit_assignments(user=request.user), 50)
     return render(request, "proposals/unit.html", {
-        "page": _paginate(request, selectors.unit_assignments(user=request.user), 50),
+        "page": page,
         "unit": HandlingUnit.objects.filter(pk=s.unit_id).first(),
-        "now_ts": timezone.now(),
+        # The one overdue rule (core.deadlines): an answered assignment is never overdue.
+        "overdue_ids": set(UnitAssignment.objects.filter(pk__in=[a.pk for a in page]).overdue()
+                           .values_list("pk", flat=True)),
     })
 
 

@@ -295,3 +295,22 @@ def test_answer_letter_is_served_only_to_those_who_may_read_the_answer(client, w
     assert client.get(url).status_code == 302  # login required
     login(client, f.proposal_world().lead_user)
     assert client.get(url).status_code == 404
+
+
+def test_unit_list_marks_overdue_by_the_one_rule(client, w):
+    """Past due and still owed: overdue. Past due but answered: not (core.deadlines)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    owed = f.assigned(w, co=False, title="关于增设社区养老服务站的提案")
+    done = f.answered(w, co=False, title="关于改善城区停车难问题的提案")
+    assert owed.title != done.title
+    past = timezone.now() - dt.timedelta(days=3)
+    UnitAssignment = owed.assignments.model
+    UnitAssignment.objects.filter(proposal__in=[owed, done]).update(due_at=past)
+    login(client, w.lead_user)
+    page = client.get(reverse("proposals:unit")).content.decode()
+    rows = {p.title: page.split(p.title, 1)[1].split("</tr>", 1)[0] for p in (owed, done)}
+    assert 'class="status overdue"' in rows[owed.title]
+    assert 'class="status overdue"' not in rows[done.title]
