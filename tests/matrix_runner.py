@@ -71,7 +71,7 @@ PAGE_OBJECTS = {
     "proposals:cosigner-remove": "draft", "proposals:invite": "draft", "proposals:withdraw": "draft",
     "proposals:submit": "draft", "proposals:cosign": "draft", "proposals:evaluate": "proposal",
     "proposals:comment-moderate": "public_comment", "proposals:comment-reply": "public_comment",
-    "proposals:answer-document": "answer", "proposals:public-detail": "proposal",
+    "proposals:answer-document": "answer", "proposals:public-detail": "opening",
     "proposals:review-class": "assigned", "proposals:countersign": "countersigned",
     "dashboards:": "rollup",
 }
