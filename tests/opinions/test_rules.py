@@ -73,21 +73,31 @@ def test_units_and_leaders_cannot_report(w, client):
 
 # --- visits: the workstations rule says who may handle one ---------------------------------------------
 
-def test_a_resident_member_cannot_turn_a_visit_into_a_report_but_the_convenor_can(w, client):
+def test_the_workstations_members_carry_a_visit_up_a_leader_or_an_outsider_cannot(w, client):
+    """Turning a visit into a report is carrying the resident's words up (带上来): the workstation's
+    own members and its convenor may (workstations.rules.require_handle_visit); a leader, who reads
+    everything, may not, and a member of another workstation does not even see the visit."""
+    from tests.factories import MemberFactory, make_user
+
     ws = Workstation.objects.create(committee=w.committee, name="五马街道委员工作室", kind="special")
     membership_add(workstation=ws, member=w.member, role="convenor")
     membership_add(workstation=ws, member=w.other_member)
     visit, _ = visit_submit_public(workstation=ws, issue="公厕管理不到位，气味大。", category="municipal",
                                    client_hash="t")
     with pytest.raises(Forbidden):
-        services.opinion_report_from_visit(visit=visit, by=w.other_member_user)
-    client.force_login(w.other_member_user)
+        services.opinion_report_from_visit(visit=visit, by=w.leader)
+    client.force_login(w.leader)
     assert client.post(f"/opinions/from-visit/{visit.pk}/").status_code == 403
-    assert _api(w.other_member_user).post("/api/v1/opinion-reports/from-visit/", {"visit": visit.pk},
-                                          format="json").status_code == 403
+    assert _api(w.leader).post("/api/v1/opinion-reports/from-visit/", {"visit": visit.pk},
+                               format="json").status_code == 403
+    outsider = make_user("visit-outsider", "member", member=MemberFactory(committee=w.committee))
+    client.force_login(outsider)
+    assert client.post(f"/opinions/from-visit/{visit.pk}/").status_code == 404
+    assert _api(outsider).post("/api/v1/opinion-reports/from-visit/", {"visit": visit.pk},
+                               format="json").status_code == 404
     assert not OpinionReport.objects.exists()
-    report, created = services.opinion_report_from_visit(visit=visit, by=w.member_user)
-    assert created and _reporters(report) == [w.member.pk] and report.visit == visit
+    report, created = services.opinion_report_from_visit(visit=visit, by=w.other_member_user)
+    assert created and _reporters(report) == [w.other_member.pk] and report.visit == visit
 
 
 # --- forwarding ----------------------------------------------------------------------------------------
