@@ -21,7 +21,7 @@ from core.admin_base import NOBODY, GlobalTableAdmin, ScopedModelAdmin, ScopedSt
 from core.errors import DomainError
 from core.scoping import user_scope
 
-from . import imports, selectors
+from . import imports, rules, selectors
 from .forms import AssignmentAdminForm, AssignmentInlineForm, AssignmentInlineFormSet, AssignToPlaceForm, RosterUploadForm
 from .models import (
     ActivityGroup, Assignment, Committee, Community, CoverageReport, HandlingUnit, Member, PlenarySession,
@@ -249,6 +249,11 @@ class MemberAdminForm(forms.ModelForm):
 @admin.register(Member)
 class MemberAdmin(ScopedModelAdmin):
     form = MemberAdminForm
+
+    def save_model(self, request, obj, form, change):
+        # The same rule as members.services (the API and imports): staff of the member's committee tree.
+        rules.require_manage(request.user, obj.committee_id, "修改委员信息" if change else "登记委员")
+        super().save_model(request, obj, form, change)
     list_display = ("name", "gender", "sector", "special_committee", "party_label", "is_standing", "phone_masked",
                     "employer", "places", "committee_label")
     list_display_links = ("name",)

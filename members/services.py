@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from core.errors import DomainError
 
+from . import rules
 from .models import Assignment, Community, Member, PointEntry, PointRule, Township
 
 DEFAULT_POINT_RULES = {
@@ -59,6 +60,7 @@ def assignment_validate(*, member: Member, township: Township, community: Commun
 def assignment_create(*, member: Member, township: Township, community: Community | None = None,
                       basis: str = Assignment.Basis.LIAISON, start_date: dt.date | None = None,
                       end_date: dt.date | None = None, by=None) -> Assignment:
+    rules.require_manage(by, member.committee_id, "安排委员联系")
     start_date = start_date or timezone.localdate()
     assignment_validate(member=member, township=township, community=community, start_date=start_date,
                         end_date=end_date)
@@ -77,6 +79,8 @@ def assignments_bulk_create(*, members: Iterable[Member], township: Township, co
     Returns (created, skipped member names)."""
     start_date = start_date or timezone.localdate()
     members = list(members)
+    for committee_id in {m.committee_id for m in members} | {township.committee_id}:
+        rules.require_manage(by, committee_id, "安排委员联系")
     for m in members:
         if m.committee_id != township.committee_id:
             raise DomainError(f"{m.name}与“{township.name}”不属于同一政协组织。", field="township")
@@ -97,6 +101,7 @@ def assignments_bulk_create(*, members: Iterable[Member], township: Township, co
 
 @transaction.atomic
 def assignment_end(*, assignment: Assignment, end_date: dt.date | None = None, by=None) -> Assignment:
+    rules.require_manage(by, assignment.member.committee_id, "结束委员联系")
     assignment.end_date = end_date or timezone.localdate()
     if assignment.end_date < assignment.start_date:
         raise DomainError("结束日期不能早于开始日期。", field="end_date")
@@ -150,6 +155,7 @@ def member_create(*, by=None, **fields) -> Member:
     if unknown:
         raise TypeError(f"unknown member fields: {sorted(unknown)}")
     member = Member(**fields)
+    rules.require_manage(by, member.committee_id, "登记委员")
     member.full_clean()
     member.stamp(by)
     member.save()
@@ -158,10 +164,12 @@ def member_create(*, by=None, **fields) -> Member:
 
 @transaction.atomic
 def member_update(*, member: Member, by=None, **fields) -> Member:
+    rules.require_manage(by, member.committee_id, "修改委员信息")
     for key, value in fields.items():
         if key not in MEMBER_FIELDS:
             raise TypeError(f"unknown member field: {key}")
         setattr(member, key, value)
+    rules.require_manage(by, member.committee_id, "修改委员信息")  # and not move them out of reach
     member.full_clean()
     member.stamp(by)
     member.save()

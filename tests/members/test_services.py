@@ -87,3 +87,34 @@ def test_roles_ensure_creates_the_five_groups_with_staff_permissions(db):
     assert groups["leader"].permissions.filter(codename="view_member").exists()
     assert not groups["leader"].permissions.filter(codename="change_member").exists()
     services.roles_ensure()  # idempotent
+
+
+@pytest.mark.django_db
+def test_only_staff_of_the_members_committee_tree_change_the_roster():
+    """members.rules: the one rule the API, the admin and imports go through."""
+    import datetime as dt
+
+    from core.errors import Forbidden
+    from members import services
+    from members.models import Committee
+    from tests.factories import CommitteeFactory, MemberFactory, TownshipFactory, make_user
+
+    city = CommitteeFactory(level=Committee.Level.CITY)
+    mine, theirs = CommitteeFactory(parent=city), CommitteeFactory(parent=city)
+    member, foreign = MemberFactory(committee=mine), MemberFactory(committee=theirs)
+    township = TownshipFactory(committee=mine)
+    staff = make_user("roster-staff", "staff", committee=mine)
+    leader = make_user("roster-leader", "leader", committee=mine)
+    for who, target in ((leader, member), (staff, foreign)):
+        with pytest.raises(Forbidden):
+            services.member_update(member=target, by=who, employer="某单位")
+        with pytest.raises(Forbidden):
+            services.assignment_create(member=target, township=township, by=who)
+    with pytest.raises(Forbidden):  # and staff cannot move their member out of their reach
+        services.member_update(member=member, by=staff, committee=theirs)
+    member.refresh_from_db()
+    assert member.committee == mine and not member.assignments.exists()
+    a = services.assignment_create(member=member, township=township, by=staff, start_date=dt.date(2026, 1, 5))
+    assert services.assignment_end(assignment=a, by=staff, end_date=dt.date(2026, 6, 30)).end_date
+    city_staff = make_user("roster-city", "staff", committee=city)
+    assert services.member_update(member=foreign, by=city_staff, employer="市直单位").employer == "市直单位"
