@@ -119,12 +119,13 @@ def opinion_report_create(*, by, title: str = "", content: str = "", category: s
     rules.require_submit(by)
     if visit is not None:
         from workstations import rules as workstation_rules
+        from workstations.models import Visit
 
         from . import visits as visit_adapter
 
         data = visit_adapter.report_fields(visit, by=by)  # refuses a visit the user cannot see
         # Turning a visit into a report is handling it: the workstations app's one rule says who may.
-        workstation_rules.require_handle_visit(by, visit, workstation_rules.Visit.Outcome.OPINION)
+        workstation_rules.require_handle_visit(by, visit, Visit.Outcome.OPINION)
         return opinion_report_submit(by=by, visit=visit, **data)
     s = user_scope(by)
     if s.member_id:
